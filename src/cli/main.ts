@@ -1,0 +1,33 @@
+/** `worstof <command>`: the command line. Each command lives in its own file. */
+import { canonicalizeCommand } from './canonicalize.ts';
+import { migrateCommand } from './migrate.ts';
+import { serveCommand } from './serve.ts';
+
+export type Command = (args: string[]) => Promise<number>;
+
+const commands: Record<string, { run: Command; help: string }> = {
+  serve: { run: serveCommand, help: 'serve the API and run the build schedule (what npm start runs)' },
+  migrate: { run: migrateCommand, help: 'create or upgrade the database schema' },
+  canonicalize: { run: canonicalizeCommand, help: 'canonicalise URLs given as arguments or one per line on stdin' },
+};
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...args] = argv;
+  const command = name ? commands[name] : undefined;
+  if (!command) {
+    const list = Object.entries(commands).map(([n, c]) => `  ${n.padEnd(14)} ${c.help}`);
+    const out = `usage: worstof <command> [options]\n\ncommands:\n${list.join('\n')}\n`;
+    if (name && name !== 'help' && name !== '--help') {
+      process.stderr.write(`worstof: unknown command ${JSON.stringify(name)}\n\n${out}`);
+      return 2;
+    }
+    process.stdout.write(out);
+    return 0;
+  }
+  try {
+    return await command.run(args);
+  } catch (error) {
+    process.stderr.write(`worstof ${name}: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,81 @@
+/**
+ * Configuration: one zod schema over the environment, parsed once at start-up.
+ * A bad value stops the start with a message naming the variable.
+ */
+import { validate as validateCron } from 'node-cron';
+import { z } from 'zod';
+import { parseDuration } from './core/duration.ts';
+
+const duration = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((value, ctx) => {
+      const seconds = parseDuration(value);
+      if (seconds === null) {
+        ctx.addIssue({ code: 'custom', message: 'expected a duration such as 3600, 30m, 12h or 7d' });
+        return z.NEVER;
+      }
+      return seconds;
+    });
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+
+const int = (fallback: number, min: number, max: number) => z.coerce.number().int().min(min).max(max).default(fallback);
+
+export const configSchema = z.object({
+  PORT: int(8080, 0, 65535),
+  HOST: z.string().default('0.0.0.0'),
+  DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_URL: optionalString.pipe(
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'expected a postgres:// or postgresql:// URL')
+      .optional(),
+  ),
+  WOL_BUILD_CRON: z
+    .string()
+    .default('0 * * * *')
+    .refine((v) => v === 'off' || validateCron(v), 'expected a cron expression (five or six fields) or "off"'),
+  WOL_BOOTSTRAP_ADMIN_TOKEN: optionalString.pipe(
+    z
+      .string()
+      .regex(
+        /^wol_admin_[A-Za-z0-9_-]{22,}$/,
+        'expected wol_admin_ followed by at least 22 characters of [A-Za-z0-9_-]',
+      )
+      .optional(),
+  ),
+  WOL_PUBLIC_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
+  WOL_MANIFEST_TTL: duration('7d'),
+  WOL_TIMESTAMP_TTL: duration('1d'),
+  WOL_BLOCK_PAGE_HOST: optionalString.pipe(
+    z
+      .string()
+      .regex(/^(?=.{1,253}$)([a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?\.)+[a-z][a-z0-9-]{0,62}$/i, 'expected a host name')
+      .optional(),
+  ),
+  WOL_SIGNING_KEY: optionalString,
+  WOL_KEEP_VERSIONS: int(500, 2, 1_000_000),
+  WOL_REVIEW_AFTER_DAYS: int(30, 1, 3650),
+  WOL_MAX_BODY_BYTES: int(16 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+  WOL_POLL_INTERVAL: duration('1h'),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+});
+
+export type Config = z.output<typeof configSchema>;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Parses the environment; throws a ConfigError naming every bad variable. */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const result = configSchema.safeParse(env);
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+  throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+}

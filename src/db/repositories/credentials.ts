@@ -1,0 +1,67 @@
+/** Credentials and the organisation each belongs to. Tokens are only ever handled as hashes. */
+import { and, desc, eq, isNull, sql } from 'drizzle-orm';
+import type { Db } from '../database.ts';
+import { credentials, organisations } from '../schema.ts';
+
+export type CredentialRow = typeof credentials.$inferSelect;
+export type NewCredential = typeof credentials.$inferInsert;
+
+export async function findCredentialByHash(db: Db, tokenHash: string) {
+  const [row] = await db
+    .select({
+      id: credentials.id,
+      role: credentials.role,
+      organisationId: credentials.organisationId,
+      expiresAt: credentials.expiresAt,
+      revokedAt: credentials.revokedAt,
+      lastUsedAt: credentials.lastUsedAt,
+      organisationKind: organisations.kind,
+      country: organisations.country,
+    })
+    .from(credentials)
+    .leftJoin(organisations, eq(organisations.id, credentials.organisationId))
+    .where(eq(credentials.tokenHash, tokenHash));
+  return row;
+}
+
+export async function insertCredential(db: Db, values: NewCredential): Promise<CredentialRow> {
+  const [row] = await db.insert(credentials).values(values).returning();
+  if (!row) throw new Error('insert into credentials returned no row');
+  return row;
+}
+
+export async function touchCredential(db: Db, id: number, at: Date): Promise<void> {
+  await db.update(credentials).set({ lastUsedAt: at }).where(eq(credentials.id, id));
+}
+
+export async function getCredential(db: Db, id: number): Promise<CredentialRow | undefined> {
+  const [row] = await db.select().from(credentials).where(eq(credentials.id, id));
+  return row;
+}
+
+export async function revokeCredential(db: Db, id: number, at: Date): Promise<void> {
+  await db
+    .update(credentials)
+    .set({ revokedAt: at })
+    .where(and(eq(credentials.id, id), isNull(credentials.revokedAt)));
+}
+
+/** Credentials without their hashes, newest first; `createdBy` narrows to one issuer's. */
+export async function listCredentials(db: Db, filter: { createdBy?: number; limit: number }) {
+  return db
+    .select({
+      id: credentials.id,
+      organisationId: credentials.organisationId,
+      role: credentials.role,
+      label: credentials.label,
+      createdBy: credentials.createdBy,
+      createdAt: credentials.createdAt,
+      expiresAt: credentials.expiresAt,
+      revokedAt: credentials.revokedAt,
+      lastUsedAt: credentials.lastUsedAt,
+    })
+    .from(credentials)
+    .where(filter.createdBy === undefined ? sql`true` : eq(credentials.createdBy, filter.createdBy))
+    .orderBy(desc(credentials.id))
+    .limit(filter.limit);
+}

@@ -1,0 +1,393 @@
+/**
+ * The data model (DESIGN section 3). Constraints carry the invariants: one report per
+ * (organisation, external_ref), gap-free snapshot versions (each points at version - 1),
+ * one assessment per (report, organisation), one active criteria set.
+ */
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  boolean,
+  check,
+  customType,
+  foreignKey,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  serial,
+  smallint,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+
+const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({
+  dataType: () => 'bytea',
+  fromDriver: (value) => new Uint8Array(value),
+});
+const at = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+const now = (name: string) => at(name).notNull().defaultNow();
+const oneOf = (column: string, values: readonly string[]) =>
+  sql.raw(`${column} in (${values.map((v) => `'${v}'`).join(', ')})`);
+
+export const organisationKinds = ['hotline', 'agency', 'ncb', 'isp', 'operator'] as const;
+export const roles = ['reporter', 'analyst', 'admin', 'ncb', 'isp'] as const;
+export const verdicts = ['confirmed', 'not_confirmed'] as const;
+/** Youngest first: the order is what "maxApparentAge" compares against. */
+export const apparentAges = ['infant_toddler', 'prepubescent', 'pubescent', 'adult', 'unknown'] as const;
+export const contentTypes = ['image', 'video', 'other'] as const;
+export const granularities = ['registrable', 'hostname'] as const;
+export const exclusionStates = ['excluded', 'restored'] as const;
+export const delistingStates = ['open', 'accepted', 'rejected'] as const;
+export const keyStates = ['active', 'retiring', 'retired'] as const;
+export const buildOutcomes = ['changed', 'unchanged', 'skipped', 'failed'] as const;
+
+export const organisations = pgTable(
+  'organisations',
+  {
+    id: serial('id').primaryKey(),
+    name: text('name').notNull(),
+    kind: text('kind', { enum: organisationKinds }).notNull(),
+    country: text('country').notNull(),
+    createdAt: now('created_at'),
+  },
+  (t) => [
+    check('organisations_kind', oneOf('kind', organisationKinds)),
+    check('organisations_country', sql`${t.country} ~ '^[A-Z]{2}$'`),
+    uniqueIndex('organisations_name').on(t.name),
+  ],
+);
+
+export const credentials = pgTable(
+  'credentials',
+  {
+    id: serial('id').primaryKey(),
+    organisationId: integer('organisation_id').references(() => organisations.id),
+    role: text('role', { enum: roles }).notNull(),
+    tokenHash: text('token_hash').notNull(),
+    label: text('label').notNull(),
+    createdBy: integer('created_by'),
+    createdAt: now('created_at'),
+    expiresAt: at('expires_at'),
+    revokedAt: at('revoked_at'),
+    lastUsedAt: at('last_used_at'),
+  },
+  (t) => [
+    check('credentials_role', oneOf('role', roles)),
+    uniqueIndex('credentials_token_hash').on(t.tokenHash),
+    index('credentials_organisation').on(t.organisationId),
+  ],
+);
+
+export const reports = pgTable(
+  'reports',
+  {
+    id: serial('id').primaryKey(),
+    organisationId: integer('organisation_id')
+      .notNull()
+      .references(() => organisations.id),
+    externalRef: text('external_ref').notNull(),
+    url: text('url').notNull(),
+    urlCanonical: text('url_canonical').notNull(),
+    host: text('host').notNull(),
+    /** The registrable domain (or address): what a hostname policy is keyed on. */
+    domain: text('domain').notNull(),
+    listKey: text('list_key').notNull(),
+    reportedAt: at('reported_at'),
+    observedOnlineAt: at('observed_online_at'),
+    receivedAt: now('received_at'),
+  },
+  (t) => [
+    uniqueIndex('reports_organisation_external_ref').on(t.organisationId, t.externalRef),
+    index('reports_list_key').on(t.listKey),
+    index('reports_domain').on(t.domain),
+  ],
+);
+
+export const assessments = pgTable(
+  'assessments',
+  {
+    id: serial('id').primaryKey(),
+    reportId: integer('report_id')
+      .notNull()
+      .references(() => reports.id),
+    organisationId: integer('organisation_id')
+      .notNull()
+      .references(() => organisations.id),
+    analystRef: text('analyst_ref'),
+    assessedAt: now('assessed_at'),
+    observedOnlineAt: at('observed_online_at').notNull(),
+    verdict: text('verdict', { enum: verdicts }).notNull(),
+    realChild: boolean('real_child').notNull(),
+    apparentAge: text('apparent_age', { enum: apparentAges }).notNull(),
+    severity: smallint('severity').notNull(),
+    contentType: text('content_type', { enum: contentTypes }),
+    note: text('note'),
+  },
+  (t) => [
+    check('assessments_verdict', oneOf('verdict', verdicts)),
+    check('assessments_apparent_age', oneOf('apparent_age', apparentAges)),
+    check('assessments_content_type', oneOf('content_type', contentTypes)),
+    check('assessments_severity', sql`${t.severity} between 1 and 10`),
+    // One organisation's assessment of a report counts once: the latest replaces the earlier.
+    uniqueIndex('assessments_report_organisation').on(t.reportId, t.organisationId),
+    index('assessments_organisation').on(t.organisationId),
+  ],
+);
+
+export const observations = pgTable(
+  'observations',
+  {
+    id: serial('id').primaryKey(),
+    reportId: integer('report_id')
+      .notNull()
+      .references(() => reports.id),
+    organisationId: integer('organisation_id')
+      .notNull()
+      .references(() => organisations.id),
+    observedAt: at('observed_at').notNull(),
+    online: boolean('online').notNull(),
+    note: text('note'),
+    createdAt: now('created_at'),
+  },
+  (t) => [index('observations_report').on(t.reportId, t.observedAt)],
+);
+
+export const domainPolicies = pgTable(
+  'domain_policies',
+  {
+    id: serial('id').primaryKey(),
+    listKey: text('list_key').notNull(),
+    granularity: text('granularity', { enum: granularities }).notNull(),
+    reason: text('reason').notNull(),
+    setBy: integer('set_by').references(() => credentials.id),
+    setAt: now('set_at'),
+  },
+  (t) => [
+    check('domain_policies_granularity', oneOf('granularity', granularities)),
+    index('domain_policies_list_key').on(t.listKey, t.id),
+  ],
+);
+
+export const exclusions = pgTable(
+  'exclusions',
+  {
+    id: serial('id').primaryKey(),
+    listKey: text('list_key').notNull(),
+    state: text('state', { enum: exclusionStates }).notNull(),
+    reason: text('reason').notNull(),
+    decidedBy: integer('decided_by').references(() => credentials.id),
+    decidedAt: now('decided_at'),
+  },
+  (t) => [check('exclusions_state', oneOf('state', exclusionStates)), index('exclusions_list_key').on(t.listKey, t.id)],
+);
+
+export const delistingRequests = pgTable(
+  'delisting_requests',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    listKey: text('list_key').notNull(),
+    host: text('host').notNull(),
+    contact: text('contact').notNull(),
+    statement: text('statement').notNull(),
+    /** sha256 of list key, contact and UTC day: the same request within a day is one request. */
+    dedupeKey: text('dedupe_key').notNull(),
+    state: text('state', { enum: delistingStates }).notNull().default('open'),
+    createdAt: now('created_at'),
+    decidedBy: integer('decided_by').references(() => credentials.id),
+    decidedAt: at('decided_at'),
+    reason: text('reason'),
+  },
+  (t) => [
+    check('delisting_requests_state', oneOf('state', delistingStates)),
+    uniqueIndex('delisting_requests_dedupe').on(t.dedupeKey),
+    index('delisting_requests_state').on(t.state, t.createdAt),
+    index('delisting_requests_list_key').on(t.listKey),
+  ],
+);
+
+export const criteriaSets = pgTable(
+  'criteria_sets',
+  {
+    version: serial('version').primaryKey(),
+    definition: jsonb('definition').notNull(),
+    createdBy: integer('created_by').references(() => credentials.id),
+    createdAt: now('created_at'),
+    active: boolean('active').notNull().default(false),
+  },
+  (t) => [uniqueIndex('criteria_sets_one_active').on(t.active).where(sql`${t.active}`)],
+);
+
+export const snapshots = pgTable(
+  'snapshots',
+  {
+    version: integer('version').primaryKey(),
+    /** Always version - 1 (null for version 1): the foreign key makes versions gap-free. */
+    previousVersion: integer('previous_version'),
+    createdAt: now('created_at'),
+    criteriaVersion: integer('criteria_version')
+      .notNull()
+      .references(() => criteriaSets.version),
+    entryCount: integer('entry_count').notNull(),
+    listSha256: text('list_sha256').notNull(),
+    manifest: text('manifest').notNull(),
+    manifestSha256: text('manifest_sha256').notNull(),
+    previousManifestSha256: text('previous_manifest_sha256'),
+    addedCount: integer('added_count').notNull(),
+    removedCount: integer('removed_count').notNull(),
+    signingKid: text('signing_kid').notNull(),
+    expiresAt: at('expires_at').notNull(),
+  },
+  (t) => [
+    check(
+      'snapshots_gap_free',
+      sql`(${t.version} = 1 and ${t.previousVersion} is null) or (${t.version} > 1 and ${t.previousVersion} is not null and ${t.previousVersion} = ${t.version} - 1)`,
+    ),
+    uniqueIndex('snapshots_previous').on(t.previousVersion),
+    foreignKey({ name: 'snapshots_previous_fk', columns: [t.previousVersion], foreignColumns: [t.version] }),
+  ],
+);
+
+export const listings = pgTable(
+  'listings',
+  {
+    id: serial('id').primaryKey(),
+    listKey: text('list_key').notNull(),
+    addedVersion: integer('added_version')
+      .notNull()
+      .references(() => snapshots.version),
+    removedVersion: integer('removed_version').references(() => snapshots.version),
+  },
+  (t) => [
+    check('listings_range', sql`${t.removedVersion} is null or ${t.removedVersion} > ${t.addedVersion}`),
+    uniqueIndex('listings_one_open').on(t.listKey).where(sql`${t.removedVersion} is null`),
+    index('listings_list_key').on(t.listKey, t.addedVersion),
+    index('listings_added').on(t.addedVersion),
+    index('listings_removed').on(t.removedVersion),
+  ],
+);
+
+export const artifacts = pgTable(
+  'artifacts',
+  {
+    version: integer('version')
+      .notNull()
+      .references(() => snapshots.version),
+    format: text('format').notNull(),
+    bytes: bytea('bytes').notNull(),
+    gzip: bytea('gzip').notNull(),
+    sha256: text('sha256').notNull(),
+    gzipSha256: text('gzip_sha256').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.version, t.format] })],
+);
+
+export const timestamps = pgTable(
+  'timestamps',
+  {
+    id: smallint('id').primaryKey().default(1),
+    version: integer('version')
+      .notNull()
+      .references(() => snapshots.version),
+    jws: text('jws').notNull(),
+    issuedAt: at('issued_at').notNull(),
+    expiresAt: at('expires_at').notNull(),
+  },
+  (t) => [check('timestamps_singleton', sql`${t.id} = 1`)],
+);
+
+export const signingKeys = pgTable(
+  'signing_keys',
+  {
+    kid: text('kid').primaryKey(),
+    alg: text('alg').notNull().default('EdDSA'),
+    publicJwk: jsonb('public_jwk').notNull(),
+    /** Where the private half lives: `file:<name>` under DATA_DIR/keys, or `env:WOL_SIGNING_KEY`. */
+    privateRef: text('private_ref').notNull(),
+    state: text('state', { enum: keyStates }).notNull(),
+    createdAt: now('created_at'),
+    retiringAt: at('retiring_at'),
+    retiredAt: at('retired_at'),
+  },
+  (t) => [
+    check('signing_keys_state', oneOf('state', keyStates)),
+    uniqueIndex('signing_keys_one_active').on(t.state).where(sql`${t.state} = 'active'`),
+  ],
+);
+
+export const pulls = pgTable(
+  'pulls',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    credentialId: integer('credential_id')
+      .notNull()
+      .references(() => credentials.id),
+    version: integer('version'),
+    format: text('format').notNull(),
+    status: smallint('status').notNull(),
+    at: now('at'),
+    ip: text('ip'),
+  },
+  (t) => [index('pulls_credential').on(t.credentialId, t.at)],
+);
+
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    actor: integer('actor').references(() => credentials.id),
+    action: text('action').notNull(),
+    subject: text('subject').notNull(),
+    detail: jsonb('detail').notNull().default({}),
+    ip: text('ip'),
+    at: now('at'),
+  },
+  (t) => [index('audit_log_subject').on(t.subject, t.at), index('audit_log_at').on(t.at)],
+);
+
+export const buildRuns = pgTable(
+  'build_runs',
+  {
+    id: serial('id').primaryKey(),
+    trigger: text('trigger').notNull(),
+    startedAt: at('started_at').notNull(),
+    durationMs: integer('duration_ms').notNull(),
+    outcome: text('outcome', { enum: buildOutcomes }).notNull(),
+    version: integer('version'),
+    added: integer('added').notNull().default(0),
+    removed: integer('removed').notNull().default(0),
+    error: text('error'),
+  },
+  (t) => [check('build_runs_outcome', oneOf('outcome', buildOutcomes)), index('build_runs_started').on(t.startedAt)],
+);
+
+export const webhooks = pgTable(
+  'webhooks',
+  {
+    id: serial('id').primaryKey(),
+    organisationId: integer('organisation_id').references(() => organisations.id),
+    url: text('url').notNull(),
+    createdBy: integer('created_by').references(() => credentials.id),
+    createdAt: now('created_at'),
+    revokedAt: at('revoked_at'),
+  },
+  (t) => [index('webhooks_organisation').on(t.organisationId)],
+);
+
+export const webhookDeliveries = pgTable(
+  'webhook_deliveries',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    webhookId: integer('webhook_id')
+      .notNull()
+      .references(() => webhooks.id),
+    version: integer('version').notNull(),
+    attempt: smallint('attempt').notNull(),
+    status: smallint('status'),
+    error: text('error'),
+    at: now('at'),
+  },
+  (t) => [index('webhook_deliveries_webhook').on(t.webhookId, t.at)],
+);

@@ -1,0 +1,14 @@
+/**
+ * What the services and the app are built from. Node, Workers, the CLI and the tests wire
+ * the same factory with their own database, clock, signer and logger.
+ */
+import type { Config } from './config.ts';
+import type { Db } from './db/database.ts';
+import type { Logger } from './logger.ts';
+
+export interface Deps {
+  db: Db;
+  config: Config;
+  clock: () => Date;
+  log: Logger;
+}

@@ -1,0 +1,61 @@
+/**
+ * createApp(deps): the whole HTTP surface, the same on Node and on Workers. Routes are
+ * thin: validate with zod, call a service, map the result; errors become problem+json here.
+ */
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { bodyLimit } from 'hono/body-limit';
+import { requestId } from 'hono/request-id';
+import type { Deps } from '../deps.ts';
+import type { AppEnv } from './env.ts';
+import { problem, problemResponse, toProblem, zodProblem } from './problem.ts';
+import { registerHealth } from './routes/health.ts';
+
+export type App = OpenAPIHono<AppEnv>;
+
+export function createApp(deps: Deps): App {
+  const app = new OpenAPIHono<AppEnv>({
+    defaultHook: (result, c) => {
+      if (!result.success) return problemResponse(c, zodProblem(result.error as never));
+    },
+  });
+
+  app.use(requestId({ headerName: 'x-request-id' }));
+  app.use(async (c, next) => {
+    c.set('principal', null);
+    c.set('clientIp', clientAddress(c.req.raw, c.env));
+    await next();
+  });
+  app.use(async (c, next) => {
+    if (c.req.header('content-type')?.startsWith('application/x-ndjson')) return next();
+    return bodyLimit({
+      maxSize: deps.config.WOL_MAX_BODY_BYTES,
+      onError: (ctx) =>
+        problemResponse(
+          ctx,
+          problem(413, 'body_too_large', `the request body is larger than ${deps.config.WOL_MAX_BODY_BYTES} bytes`),
+        ),
+    })(c, next);
+  });
+
+  registerHealth(app, deps);
+
+  app.notFound((c) => problemResponse(c, problem(404, 'not_found', `no route for ${c.req.method} ${c.req.path}`)));
+  app.onError((error, c) => {
+    const known = toProblem(error);
+    if (known) return problemResponse(c, known.body, known.headers);
+    deps.log.error({ err: error, requestId: c.get('requestId'), route: c.req.routePath }, 'unhandled error');
+    return problemResponse(c, problem(500, 'internal_error', 'an unexpected error occurred; quote the instance id'));
+  });
+  return app;
+}
+
+/**
+ * The client's address: the socket's peer on Node, CF-Connecting-IP on Workers. Forwarded
+ * headers are not trusted: rate limits keyed on them could be dodged by any caller.
+ */
+function clientAddress(request: Request, env: unknown): string {
+  const fromWorkers = request.headers.get('cf-connecting-ip');
+  if (fromWorkers && (env as { WORKERS?: boolean } | undefined)?.WORKERS) return fromWorkers;
+  const incoming = (env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming;
+  return incoming?.socket?.remoteAddress ?? 'unknown';
+}

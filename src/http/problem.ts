@@ -1,0 +1,110 @@
+/**
+ * RFC 9457 problem+json: the one shape every error answer takes. Unknown errors become a
+ * generic 500 with the request id; their details go to the log, never to the client.
+ */
+import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { ZodError } from 'zod';
+import {
+  ConflictError,
+  ForbiddenError,
+  GoneError,
+  InvalidInputError,
+  NotFoundError,
+  RateLimitedError,
+  type ServiceError,
+  UnavailableError,
+} from '../services/errors.ts';
+
+export interface Problem {
+  status: ContentfulStatusCode;
+  code: string;
+  title: string;
+  detail?: string;
+  [extension: string]: unknown;
+}
+
+/** A problem raised by the HTTP layer itself (authentication, limits, routing). */
+export class HttpProblem extends Error {
+  override name = 'HttpProblem';
+  constructor(
+    readonly problem: Problem,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(problem.detail ?? problem.title);
+  }
+}
+
+const titles: Record<number, string> = {
+  400: 'Bad request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not found',
+  405: 'Method not allowed',
+  409: 'Conflict',
+  410: 'Gone',
+  413: 'Content too large',
+  415: 'Unsupported media type',
+  422: 'Unprocessable content',
+  429: 'Too many requests',
+  500: 'Internal server error',
+  503: 'Service unavailable',
+};
+
+export const problem = (status: ContentfulStatusCode, code: string, detail?: string, extra: object = {}): Problem => ({
+  status,
+  code,
+  title: titles[status] ?? 'Error',
+  ...(detail === undefined ? {} : { detail }),
+  ...extra,
+});
+
+export function problemResponse(c: Context, body: Problem, headers: Record<string, string> = {}): Response {
+  const { status, code, ...rest } = body;
+  const document = { type: `urn:worstof:problem:${code}`, status, code, ...rest, instance: c.get('requestId') };
+  return new Response(JSON.stringify(document), {
+    status,
+    headers: { 'content-type': 'application/problem+json', ...headers },
+  });
+}
+
+/** Zod issues as `{ field, message }`, with the field as a dotted path (`reports.3.url`). */
+export function zodProblem(error: ZodError, status: 400 | 422 = 400): Problem {
+  const errors = error.issues.map((issue) => ({
+    field: issue.path.map(String).join('.') || '(body)',
+    message: issue.message,
+  }));
+  const first = errors[0];
+  const detail = first ? `${first.field}: ${first.message}` : 'the request is not valid';
+  return problem(status, 'validation_failed', detail, { errors });
+}
+
+const serviceStatuses: [new (...args: never[]) => ServiceError, ContentfulStatusCode][] = [
+  [InvalidInputError, 422],
+  [NotFoundError, 404],
+  [ForbiddenError, 403],
+  [ConflictError, 409],
+  [GoneError, 410],
+  [UnavailableError, 503],
+  [RateLimitedError, 429],
+];
+
+/** Maps any thrown value to a problem; returns null for errors that are our fault. */
+export function toProblem(error: unknown): { body: Problem; headers: Record<string, string> } | null {
+  if (error instanceof HttpProblem) return { body: error.problem, headers: error.headers };
+  if (error instanceof ZodError) return { body: zodProblem(error), headers: {} };
+  for (const [type, status] of serviceStatuses) {
+    if (error instanceof type) {
+      const headers: Record<string, string> =
+        error instanceof RateLimitedError ? { 'retry-after': String(error.retryAfterSeconds) } : {};
+      return { body: problem(status, error.code, error.message, error.detail), headers };
+    }
+  }
+  if (error instanceof HTTPException && error.status < 500) {
+    const status = error.status as ContentfulStatusCode;
+    const code = status === 413 ? 'body_too_large' : status === 400 ? 'malformed_request' : 'http_error';
+    return { body: problem(status, code, error.message || titles[status]), headers: {} };
+  }
+  return null;
+}

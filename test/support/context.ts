@@ -1,0 +1,64 @@
+/**
+ * The app wired as in production (createApp over a real database), with a clock the test
+ * moves and a `call` helper that goes through app.request().
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { loadConfig } from '../../src/config.ts';
+import type { Deps } from '../../src/deps.ts';
+import { type App, createApp } from '../../src/http/app.ts';
+import { silentLogger } from '../../src/logger.ts';
+import { createTestDatabase } from './database.ts';
+
+export interface CallOptions {
+  token?: string | undefined;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export interface TestContext {
+  app: App;
+  deps: Deps;
+  dataDir: string;
+  databaseUrl: string | null;
+  now: () => Date;
+  setNow: (iso: string | Date) => void;
+  call: (method: string, path: string, options?: CallOptions) => Promise<Response>;
+  close: () => Promise<void>;
+}
+
+export const START = '2026-11-20T12:00:00.000Z';
+
+export async function createTestContext(env: Record<string, string> = {}): Promise<TestContext> {
+  const database = await createTestDatabase();
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'wol-data-'));
+  const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...env });
+  let current = new Date(START);
+  const deps: Deps = { db: database.db, config, clock: () => current, log: silentLogger };
+  const app = createApp(deps);
+  return {
+    app,
+    deps,
+    dataDir,
+    databaseUrl: database.url,
+    now: () => current,
+    setNow: (value) => {
+      current = new Date(value);
+    },
+    call: async (method, url, options = {}) => {
+      const headers: Record<string, string> = { ...options.headers };
+      if (options.token) headers.authorization = `Bearer ${options.token}`;
+      let body: BodyInit | undefined;
+      if (options.body !== undefined) {
+        body = typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
+        headers['content-type'] ??= 'application/json';
+      }
+      return app.request(url, { method, headers, body });
+    },
+    close: async () => {
+      await database.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
