@@ -8,14 +8,19 @@ import { requestId } from 'hono/request-id';
 import type { Deps } from '../deps.ts';
 import type { AppEnv } from './env.ts';
 import { problem, problemResponse, toProblem, zodProblem } from './problem.ts';
+import { registerCredentials } from './routes/credentials.ts';
+import { registerDocs } from './routes/docs.ts';
 import { registerHealth } from './routes/health.ts';
+import { registerOrganisations } from './routes/organisations.ts';
+import { registerReports } from './routes/reports.ts';
 
 export type App = OpenAPIHono<AppEnv>;
 
 export function createApp(deps: Deps): App {
   const app = new OpenAPIHono<AppEnv>({
     defaultHook: (result, c) => {
-      if (!result.success) return problemResponse(c, zodProblem(result.error as never));
+      if (!result.success)
+        return problemResponse(c, zodProblem(result.error as never, result.target === 'json' ? 422 : 400));
     },
   });
 
@@ -38,6 +43,10 @@ export function createApp(deps: Deps): App {
   });
 
   registerHealth(app, deps);
+  registerOrganisations(app, deps);
+  registerCredentials(app, deps);
+  registerReports(app, deps);
+  registerDocs(app, deps);
 
   app.notFound((c) => problemResponse(c, problem(404, 'not_found', `no route for ${c.req.method} ${c.req.path}`)));
   app.onError((error, c) => {

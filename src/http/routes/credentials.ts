@@ -1,0 +1,59 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import type { Deps } from '../../deps.ts';
+import { idParam } from '../../schemas/common.ts';
+import { credential, credentialInput, issuedCredential } from '../../schemas/credentials.ts';
+import { issueCredential, revokeCredential, visibleCredentials } from '../../services/credentials.ts';
+import type { App } from '../app.ts';
+import { principalOf, requireRoles } from '../auth.ts';
+import { jsonBody, jsonContent, problems } from '../openapi.ts';
+
+export function registerCredentials(app: App, deps: Deps): void {
+  const issuers = requireRoles(deps, 'admin', 'ncb');
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/v1/credentials',
+      tags: ['credentials'],
+      summary: 'Issue an API key (admin: any role; NCB: isp keys for ISPs of its country). The token is shown once.',
+      middleware: [issuers],
+      request: { body: jsonBody(credentialInput) },
+      responses: { 201: jsonContent(issuedCredential, 'Issued'), ...problems(401, 403, 422) },
+    }),
+    async (c) => c.json(await issueCredential(deps, principalOf(c), c.req.valid('json'), c.get('clientIp')), 201),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/v1/credentials',
+      tags: ['credentials'],
+      summary: 'List credentials without their tokens (an NCB sees those it issued)',
+      middleware: [issuers],
+      request: { query: z.object({ limit: z.coerce.number().int().min(1).max(1000).default(200) }) },
+      responses: { 200: jsonContent(z.object({ items: z.array(credential) }), 'Credentials'), ...problems(401, 403) },
+    }),
+    async (c) => c.json({ items: await visibleCredentials(deps, principalOf(c), c.req.valid('query').limit) }, 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'delete',
+      path: '/v1/credentials/{id}',
+      tags: ['credentials'],
+      summary: 'Revoke a credential at once (admin, or the NCB that issued it)',
+      middleware: [issuers],
+      request: { params: idParam },
+      responses: { 200: jsonContent(credential.omit({}), 'Revoked'), ...problems(401, 403, 404) },
+    }),
+    async (c) => {
+      const { tokenHash: _hidden, ...row } = await revokeCredential(
+        deps,
+        principalOf(c),
+        c.req.valid('param').id,
+        c.get('clientIp'),
+      );
+      return c.json(row, 200);
+    },
+  );
+}

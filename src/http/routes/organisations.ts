@@ -1,0 +1,37 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import type { Deps } from '../../deps.ts';
+import { organisation, organisationInput } from '../../schemas/organisations.ts';
+import { createOrganisation, visibleOrganisations } from '../../services/organisations.ts';
+import type { App } from '../app.ts';
+import { principalOf, requireRoles } from '../auth.ts';
+import { jsonBody, jsonContent, problems } from '../openapi.ts';
+
+export function registerOrganisations(app: App, deps: Deps): void {
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/v1/organisations',
+      tags: ['organisations'],
+      summary: 'Create an organisation (admin)',
+      middleware: [requireRoles(deps, 'admin')],
+      request: { body: jsonBody(organisationInput) },
+      responses: { 201: jsonContent(organisation, 'Created'), ...problems(401, 403, 409, 422) },
+    }),
+    async (c) => c.json(await createOrganisation(deps, principalOf(c), c.req.valid('json'), c.get('clientIp')), 201),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/v1/organisations',
+      tags: ['organisations'],
+      summary: 'List organisations (an NCB sees the ISPs of its country)',
+      middleware: [requireRoles(deps, 'admin', 'analyst', 'ncb')],
+      responses: {
+        200: jsonContent(z.object({ items: z.array(organisation) }), 'Organisations'),
+        ...problems(401, 403),
+      },
+    }),
+    async (c) => c.json({ items: await visibleOrganisations(deps, principalOf(c)) }, 200),
+  );
+}

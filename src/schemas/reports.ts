@@ -1,0 +1,111 @@
+import { z } from '@hono/zod-openapi';
+import { apparentAges, contentTypes, verdicts } from '../db/schema.ts';
+import { isoOut, nullableIsoOut, timestamp } from './common.ts';
+
+export const MAX_BATCH = 10_000;
+
+export const assessmentInput = z
+  .strictObject({
+    verdict: z.enum(verdicts),
+    realChild: z.boolean(),
+    apparentAge: z.enum(apparentAges),
+    severity: z.number().int().min(1).max(10),
+    observedOnlineAt: timestamp,
+    contentType: z.enum(contentTypes).optional(),
+    analystRef: z.string().trim().min(1).max(200).optional(),
+    note: z.string().max(2000).optional(),
+  })
+  .openapi('AssessmentInput');
+export type AssessmentInput = z.output<typeof assessmentInput>;
+
+export const reportInput = z
+  .strictObject({
+    externalRef: z
+      .string()
+      .trim()
+      .min(1)
+      .max(200)
+      .openapi({ description: 'your own reference; resubmitting it is idempotent' }),
+    url: z.string().max(8192),
+    reportedAt: timestamp.optional(),
+    observedOnlineAt: timestamp.optional(),
+    assessment: assessmentInput.optional(),
+  })
+  .openapi('ReportInput');
+export type ReportInput = z.output<typeof reportInput>;
+
+export const reportBatchInput = z
+  .strictObject({ reports: z.array(z.unknown()).min(1).max(MAX_BATCH) })
+  .openapi('ReportBatchInput', { description: `up to ${MAX_BATCH} reports; each is validated on its own` });
+
+export const reportCreated = z
+  .object({ id: z.number().int(), url: z.string(), host: z.string(), listKey: z.string() })
+  .openapi('ReportCreated');
+
+export const itemError = z.object({ code: z.string(), message: z.string(), field: z.string().optional() });
+
+export const batchItemResult = z
+  .object({
+    index: z.number().int(),
+    status: z.enum(['created', 'existing', 'rejected']),
+    id: z.number().int().optional(),
+    url: z.string().optional(),
+    host: z.string().optional(),
+    listKey: z.string().optional(),
+    error: itemError.optional(),
+  })
+  .openapi('BatchItemResult');
+export type BatchItemResult = z.infer<typeof batchItemResult>;
+
+export const batchSummary = z.object({
+  created: z.number().int(),
+  existing: z.number().int(),
+  rejected: z.number().int(),
+});
+
+export const batchResult = z
+  .object({ summary: batchSummary, results: z.array(batchItemResult) })
+  .openapi('BatchResult');
+
+export const assessment = z
+  .object({
+    id: z.number().int(),
+    reportId: z.number().int(),
+    organisationId: z.number().int(),
+    verdict: z.enum(verdicts),
+    realChild: z.boolean(),
+    apparentAge: z.enum(apparentAges),
+    severity: z.number().int(),
+    contentType: z.enum(contentTypes).nullable(),
+    observedOnlineAt: isoOut,
+    assessedAt: isoOut,
+    analystRef: z.string().nullable(),
+    note: z.string().nullable(),
+  })
+  .openapi('Assessment');
+
+export const report = z
+  .object({
+    id: z.number().int(),
+    organisationId: z.number().int(),
+    externalRef: z.string(),
+    url: z.string(),
+    urlCanonical: z.string(),
+    host: z.string(),
+    listKey: z.string(),
+    reportedAt: nullableIsoOut,
+    observedOnlineAt: nullableIsoOut,
+    receivedAt: isoOut,
+  })
+  .openapi('Report');
+
+export const reportQuery = z.object({
+  mine: z
+    .enum(['', 'true', 'false', '1', '0'])
+    .optional()
+    .transform((v) => (v === undefined ? undefined : v === '' || v === 'true' || v === '1'))
+    .openapi({ description: 'only your organisation’s reports (always so for reporters)' }),
+  listKey: z.string().max(253).optional(),
+  cursor: z.coerce.number().int().min(0).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+});

@@ -1,0 +1,245 @@
+/**
+ * Intake: reports (single, batch, streamed) and assessments. Every item is validated on
+ * its own; the valid ones are written in one transaction with the audit row, so an item
+ * is either wholly stored or not at all. Resubmitting an external reference changes nothing.
+ */
+import { CanonicalizeError, canonicalize } from '../core/canonicalize.ts';
+import { inTransaction } from '../db/database.ts';
+import { recordAudit } from '../db/repositories/audit.ts';
+import { policiesInForce } from '../db/repositories/policies.ts';
+import {
+  findReportsByRef,
+  getReport,
+  insertReports,
+  listReports,
+  type NewAssessment,
+  type NewReport,
+  upsertAssessments,
+} from '../db/repositories/reports.ts';
+import type { Deps } from '../deps.ts';
+import { type AssessmentInput, type BatchItemResult, type ReportInput, reportInput } from '../schemas/reports.ts';
+import { InvalidInputError, NotFoundError } from './errors.ts';
+import type { Principal } from './principal.ts';
+
+/** Clocks disagree a little; a timestamp further ahead than this is refused as "in the future". */
+const CLOCK_SKEW_MS = 5 * 60_000;
+
+interface Valid {
+  index: number;
+  input: ReportInput;
+  row: NewReport;
+}
+
+export interface BatchOutcome {
+  summary: { created: number; existing: number; rejected: number };
+  results: BatchItemResult[];
+}
+
+/** The organisation a write is attributed to; the bootstrap admin has none and may not report. */
+function reportingOrganisation(actor: Principal): number {
+  if (actor.organisationId === null)
+    throw new InvalidInputError(
+      'no_organisation',
+      'this credential belongs to no organisation and cannot submit reports',
+    );
+  return actor.organisationId;
+}
+
+function futureField(deps: Deps, dates: Record<string, Date | undefined>): string | undefined {
+  const limit = deps.clock().getTime() + CLOCK_SKEW_MS;
+  return Object.entries(dates).find(([, date]) => date && date.getTime() > limit)?.[0];
+}
+
+function assessmentDatesError(deps: Deps, assessment: AssessmentInput, prefix = ''): BatchItemResult['error'] {
+  const field = futureField(deps, { observedOnlineAt: assessment.observedOnlineAt });
+  return field
+    ? { code: 'date_in_future', message: `${prefix}${field} is in the future`, field: `${prefix}${field}` }
+    : undefined;
+}
+
+/** Validates every item; returns the valid ones and a rejection for each of the others. */
+async function validate(deps: Deps, organisationId: number, items: readonly unknown[]) {
+  const rejected: BatchItemResult[] = [];
+  const parsed: { index: number; input: ReportInput }[] = [];
+  items.forEach((item, index) => {
+    const result = reportInput.safeParse(item);
+    if (!result.success) {
+      const issue = result.error.issues[0];
+      const field = issue?.path.map(String).join('.') || '(item)';
+      rejected.push({
+        index,
+        status: 'rejected',
+        error: { code: 'validation_failed', message: `${field}: ${issue?.message}`, field },
+      });
+      return;
+    }
+    const input = result.data;
+    const future = futureField(deps, { reportedAt: input.reportedAt, observedOnlineAt: input.observedOnlineAt });
+    const error = future
+      ? { code: 'date_in_future', message: `${future} is in the future`, field: future }
+      : input.assessment && assessmentDatesError(deps, input.assessment, 'assessment.');
+    if (error) rejected.push({ index, status: 'rejected', error });
+    else parsed.push({ index, input });
+  });
+
+  const canonical = parsed.map(({ index, input }) => ({ index, input, result: canonicalize(input.url) }));
+  const domains = new Set<string>();
+  for (const { result } of canonical) if (!(result instanceof CanonicalizeError)) domains.add(result.domain);
+  const policies = await policiesInForce(deps.db, [...domains]);
+
+  const valid: Valid[] = [];
+  for (const { index, input, result } of canonical) {
+    if (result instanceof CanonicalizeError) {
+      rejected.push({ index, status: 'rejected', error: { code: result.code, message: result.message, field: 'url' } });
+      continue;
+    }
+    const listKey = policies.get(result.domain) === 'hostname' ? result.host : result.listKey;
+    valid.push({
+      index,
+      input,
+      row: {
+        organisationId,
+        externalRef: input.externalRef,
+        url: input.url,
+        urlCanonical: result.url,
+        host: result.host,
+        domain: result.domain,
+        listKey,
+        reportedAt: input.reportedAt ?? null,
+        observedOnlineAt: input.observedOnlineAt ?? input.assessment?.observedOnlineAt ?? null,
+        receivedAt: deps.clock(),
+      },
+    });
+  }
+  return { valid, rejected };
+}
+
+const toAssessmentRow = (
+  reportId: number,
+  organisationId: number,
+  input: AssessmentInput,
+  at: Date,
+): NewAssessment => ({
+  reportId,
+  organisationId,
+  analystRef: input.analystRef ?? null,
+  assessedAt: at,
+  observedOnlineAt: input.observedOnlineAt,
+  verdict: input.verdict,
+  realChild: input.realChild,
+  apparentAge: input.apparentAge,
+  severity: input.severity,
+  contentType: input.contentType ?? null,
+  note: input.note ?? null,
+});
+
+export async function submitReports(
+  deps: Deps,
+  actor: Principal,
+  items: readonly unknown[],
+  ip?: string,
+): Promise<BatchOutcome> {
+  const organisationId = reportingOrganisation(actor);
+  const { valid, rejected } = await validate(deps, organisationId, items);
+
+  // The first occurrence of an external reference in the batch is the one written; later ones are "existing".
+  const firstByRef = new Map<string, Valid>();
+  for (const item of valid) if (!firstByRef.has(item.input.externalRef)) firstByRef.set(item.input.externalRef, item);
+
+  const accepted: BatchItemResult[] = await inTransaction(deps.db, async (tx) => {
+    const now = deps.clock();
+    const inserted = await insertReports(
+      tx,
+      [...firstByRef.values()].map((v) => v.row),
+    );
+    const created = new Map(inserted.map((r) => [r.externalRef, r]));
+    const missing = [...firstByRef.keys()].filter((ref) => !created.has(ref));
+    const existing = new Map((await findReportsByRef(tx, organisationId, missing)).map((r) => [r.externalRef, r]));
+
+    const newAssessments = inserted.flatMap((r) => {
+      const assessment = firstByRef.get(r.externalRef)?.input.assessment;
+      return assessment ? [toAssessmentRow(r.id, organisationId, assessment, now)] : [];
+    });
+    await upsertAssessments(tx, newAssessments);
+
+    const results = valid.map(({ index, input }): BatchItemResult => {
+      const fresh = created.get(input.externalRef);
+      if (fresh && firstByRef.get(input.externalRef)?.index === index)
+        return { index, status: 'created', id: fresh.id, url: fresh.url, host: fresh.host, listKey: fresh.listKey };
+      const stored = fresh ?? existing.get(input.externalRef);
+      if (!stored) throw new Error(`report ${input.externalRef} neither inserted nor found`);
+      return { index, status: 'existing', id: stored.id, url: stored.url, host: stored.host, listKey: stored.listKey };
+    });
+    if (inserted.length > 0)
+      await recordAudit(tx, {
+        actor: actor.credentialId,
+        action: 'report.submit',
+        subject: `organisation:${organisationId}`,
+        detail: { created: inserted.length, assessments: newAssessments.length, reportIds: inserted.map((r) => r.id) },
+        ip: ip ?? null,
+        at: now,
+      });
+    return results;
+  });
+
+  const results = [...accepted, ...rejected].sort((a, b) => a.index - b.index);
+  const count = (status: BatchItemResult['status']) => results.filter((r) => r.status === status).length;
+  return { summary: { created: count('created'), existing: count('existing'), rejected: count('rejected') }, results };
+}
+
+/** The report an organisation may see: its own, or any for analysts and admins. */
+export async function readReport(deps: Deps, actor: Principal, id: number) {
+  const row = await getReport(deps.db, id);
+  const mayRead = actor.role === 'analyst' || actor.role === 'admin' || row?.organisationId === actor.organisationId;
+  if (!row || !mayRead) throw new NotFoundError('unknown_report', `no report ${id} that you may read`);
+  return row;
+}
+
+export async function assessReport(
+  deps: Deps,
+  actor: Principal,
+  reportId: number,
+  input: AssessmentInput,
+  ip?: string,
+) {
+  const organisationId = reportingOrganisation(actor);
+  const error = assessmentDatesError(deps, input);
+  if (error) throw new InvalidInputError(error.code, error.message, { field: error.field });
+  return inTransaction(deps.db, async (tx) => {
+    const report = await getReport(tx, reportId);
+    if (!report) throw new NotFoundError('unknown_report', `no report ${reportId}`);
+    const now = deps.clock();
+    const [row] = await upsertAssessments(tx, [toAssessmentRow(reportId, organisationId, input, now)]);
+    await recordAudit(tx, {
+      actor: actor.credentialId,
+      action: 'assessment.record',
+      subject: `report:${reportId}`,
+      detail: {
+        verdict: input.verdict,
+        severity: input.severity,
+        apparentAge: input.apparentAge,
+        realChild: input.realChild,
+      },
+      ip: ip ?? null,
+      at: now,
+    });
+    return row!;
+  });
+}
+
+export async function browseReports(
+  deps: Deps,
+  actor: Principal,
+  query: { mine?: boolean | undefined; listKey?: string | undefined; cursor?: number | undefined; limit: number },
+) {
+  const seesAll = actor.role === 'analyst' || actor.role === 'admin';
+  const organisationId = seesAll && !query.mine ? undefined : (actor.organisationId ?? -1);
+  const rows = await listReports(deps.db, {
+    organisationId,
+    listKey: query.listKey,
+    before: query.cursor,
+    limit: query.limit + 1,
+  });
+  const items = rows.slice(0, query.limit);
+  return { items, nextCursor: rows.length > query.limit ? (items.at(-1)?.id ?? null) : null };
+}

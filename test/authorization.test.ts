@@ -1,0 +1,157 @@
+/**
+ * One table of who may use which route, walked with every role, no key, an unknown key,
+ * an expired key and a revoked key. A route missing from the table fails the suite.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Actors, createActors, ok } from './support/actors.ts';
+import { createTestContext, type TestContext } from './support/context.ts';
+import { databaseName } from './support/database.ts';
+
+type Who = 'reporter' | 'analyst' | 'admin' | 'ncb' | 'isp';
+const staff: Who[] = ['analyst', 'admin'];
+
+/** `METHOD path` (Hono's path syntax) -> the roles allowed, or 'public'. */
+const access: Record<string, Who[] | 'public'> = {
+  'GET /healthz': 'public',
+  'GET /openapi.json': 'public',
+  'GET /docs': 'public',
+  'POST /v1/organisations': ['admin'],
+  'GET /v1/organisations': ['admin', 'analyst', 'ncb'],
+  'POST /v1/credentials': ['admin', 'ncb'],
+  'GET /v1/credentials': ['admin', 'ncb'],
+  'DELETE /v1/credentials/:id': ['admin', 'ncb'],
+  'POST /v1/reports': ['reporter', ...staff],
+  'GET /v1/reports': ['reporter', ...staff],
+  'GET /v1/reports/:id': ['reporter', ...staff],
+  'POST /v1/reports/:id/assessments': ['reporter', ...staff],
+};
+
+let ctx: TestContext;
+let a: Actors;
+let tokens: Record<Who | 'unknown' | 'expired' | 'revoked', string>;
+beforeAll(async () => {
+  ctx = await createTestContext();
+  a = await createActors(ctx);
+  const expiring = await ok<{ token: string }>(
+    ctx.call('POST', '/v1/credentials', {
+      token: a.admin,
+      body: {
+        organisationId: a.orgs.operator,
+        role: 'analyst',
+        label: 'short-lived',
+        expiresAt: new Date(ctx.now().getTime() + 60_000).toISOString(),
+      },
+    }),
+  );
+  const revoked = await ok<{ id: number; token: string }>(
+    ctx.call('POST', '/v1/credentials', {
+      token: a.admin,
+      body: { organisationId: a.orgs.operator, role: 'admin', label: 'revoked' },
+    }),
+  );
+  await ok(ctx.call('DELETE', `/v1/credentials/${revoked.id}`, { token: a.admin }));
+  ctx.setNow(new Date(ctx.now().getTime() + 120_000));
+  tokens = {
+    reporter: a.reporterA,
+    analyst: a.analyst,
+    admin: a.admin,
+    ncb: a.ncb,
+    isp: a.isp,
+    unknown: `wol_admin_${'u'.repeat(43)}`,
+    expired: expiring.token,
+    revoked: revoked.token,
+  };
+});
+afterAll(() => ctx.close());
+
+const samples: Record<string, string> = { id: '999999', listKey: 'zz-nothing.example', version: '1', format: 'txt' };
+const concrete = (path: string) => path.replace(/:(\w+)(\{[^}]*\})?/g, (_, name: string) => samples[name] ?? 'x');
+
+function routes(): string[] {
+  const seen = new Set<string>();
+  for (const route of ctx.app.routes) {
+    if (route.method === 'ALL') continue;
+    seen.add(`${route.method} ${route.path}`);
+  }
+  return [...seen].sort();
+}
+
+describe(`authorization on ${databaseName}`, () => {
+  it('has an entry for every route the app serves', () => {
+    const missing = routes().filter((r) => !(r in access));
+    expect(missing, 'routes without an authorization entry').toEqual([]);
+  });
+
+  it('walks every route with every role and every kind of bad key', async () => {
+    const failures: string[] = [];
+    for (const route of routes()) {
+      const allowed = access[route];
+      if (!allowed) continue;
+      const [method, path] = route.split(' ') as [string, string];
+      const url = concrete(path);
+      const send = (token?: string) =>
+        ctx.call(method, url, { token, ...(method === 'GET' || method === 'DELETE' ? {} : { body: {} }) });
+      const expectStatus = async (
+        who: string,
+        token: string | undefined,
+        check: (s: number) => boolean,
+        want: string,
+      ) => {
+        const res = await send(token);
+        if (!check(res.status)) failures.push(`${route} as ${who}: ${res.status}, wanted ${want}`);
+        if (res.status === 401 || res.status === 403) {
+          if (res.headers.get('content-type') !== 'application/problem+json')
+            failures.push(`${route} as ${who}: not problem+json`);
+        }
+      };
+      if (allowed === 'public') {
+        await expectStatus('nobody', undefined, (s) => s !== 401 && s !== 403, 'open');
+        continue;
+      }
+      await expectStatus('nobody', undefined, (s) => s === 401, '401');
+      for (const bad of ['unknown', 'expired', 'revoked'] as const)
+        await expectStatus(bad, tokens[bad], (s) => s === 401, '401');
+      for (const role of ['reporter', 'analyst', 'admin', 'ncb', 'isp'] as const) {
+        if (allowed.includes(role)) await expectStatus(role, tokens[role], (s) => s !== 401 && s !== 403, 'allowed');
+        else await expectStatus(role, tokens[role], (s) => s === 403, '403');
+      }
+    }
+    expect(failures).toEqual([]);
+  });
+
+  it('lets an NCB issue isp keys only, only for ISPs of its own country', async () => {
+    const foreignIsp = await ok<{ id: number }>(
+      ctx.call('POST', '/v1/organisations', {
+        token: a.admin,
+        body: { name: 'ZZ Foreign ISP', kind: 'isp', country: 'DE' },
+      }),
+    );
+    const issue = (organisationId: number, role: string) =>
+      ctx.call('POST', '/v1/credentials', { token: a.ncb, body: { organisationId, role, label: 'x' } });
+    expect((await issue(a.orgs.isp, 'isp')).status).toBe(201);
+    expect((await issue(foreignIsp.id, 'isp')).status).toBe(403);
+    expect((await issue(a.orgs.hotlineA, 'isp')).status).toBe(403);
+    expect((await issue(a.orgs.isp, 'admin')).status).toBe(403);
+  });
+
+  it('lets an NCB revoke only what it issued, and a revoked key fails at once', async () => {
+    const issued = await ok<{ id: number; token: string }>(
+      ctx.call('POST', '/v1/credentials', {
+        token: a.ncb,
+        body: { organisationId: a.orgs.isp, role: 'isp', label: 'to revoke' },
+      }),
+    );
+    const list = await ok<{ items: { id: number; createdBy: number }[] }>(
+      ctx.call('GET', '/v1/credentials', { token: a.ncb }),
+    );
+    expect(list.items.map((c) => c.id)).toContain(issued.id);
+    expect(JSON.stringify(list)).not.toMatch(/token/i);
+    const adminsKey = (
+      await ok<{ items: { id: number }[] }>(ctx.call('GET', '/v1/credentials', { token: a.admin }))
+    ).items.find((c) => !list.items.some((m) => m.id === c.id))!;
+    expect((await ctx.call('DELETE', `/v1/credentials/${adminsKey.id}`, { token: a.ncb })).status).toBe(404);
+    expect((await ctx.call('GET', '/v1/organisations', { token: issued.token })).status).toBe(403);
+    await ok(ctx.call('DELETE', `/v1/credentials/${issued.id}`, { token: a.ncb }));
+    expect((await ctx.call('GET', '/v1/organisations', { token: issued.token })).status).toBe(401);
+  });
+});
