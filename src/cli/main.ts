@@ -1,5 +1,7 @@
 /** `worstof <command>`: the command line. Each command lives in its own file. */
+import { UsageError } from './args.ts';
 import { canonicalizeCommand } from './canonicalize.ts';
+import { importCommand } from './import.ts';
 import { migrateCommand } from './migrate.ts';
 import { serveCommand } from './serve.ts';
 
@@ -9,6 +11,10 @@ const commands: Record<string, { run: Command; help: string }> = {
   serve: { run: serveCommand, help: 'serve the API and run the build schedule (what npm start runs)' },
   migrate: { run: migrateCommand, help: 'create or upgrade the database schema' },
   canonicalize: { run: canonicalizeCommand, help: 'canonicalise URLs given as arguments or one per line on stdin' },
+  import: {
+    run: importCommand,
+    help: 'stream an NDJSON file of reports to a server: import FILE --server URL --token T',
+  },
 };
 
 export async function main(argv: string[]): Promise<number> {
@@ -28,6 +34,6 @@ export async function main(argv: string[]): Promise<number> {
     return await command.run(args);
   } catch (error) {
     process.stderr.write(`worstof ${name}: ${error instanceof Error ? error.message : String(error)}\n`);
-    return 1;
+    return error instanceof UsageError ? 2 : 1;
   }
 }
