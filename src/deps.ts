@@ -5,10 +5,15 @@
 import type { Config } from './config.ts';
 import type { Db } from './db/database.ts';
 import type { Logger } from './logger.ts';
+import type { KeyVault } from './services/key-vault.ts';
 
 export interface Deps {
   db: Db;
   config: Config;
   clock: () => Date;
   log: Logger;
+  /** Where private signing keys are read from and new ones kept. */
+  vault: KeyVault;
+  /** When the schedule runs the next build, where a schedule runs in this process. */
+  nextScheduledBuild?: () => Date | null;
 }

@@ -9,6 +9,7 @@ import { databaseName } from './support/database.ts';
 
 type Who = 'reporter' | 'analyst' | 'admin' | 'ncb' | 'isp';
 const staff: Who[] = ['analyst', 'admin'];
+const pullers: Who[] = ['ncb', 'isp'];
 
 /** `METHOD path` (Hono's path syntax) -> the roles allowed, or 'public'. */
 const access: Record<string, Who[] | 'public'> = {
@@ -24,6 +25,25 @@ const access: Record<string, Who[] | 'public'> = {
   'GET /v1/reports': ['reporter', ...staff],
   'GET /v1/reports/:id': ['reporter', ...staff],
   'POST /v1/reports/:id/assessments': ['reporter', ...staff],
+  'GET /v1/domains': staff,
+  'GET /v1/domains/:listKey': staff,
+  'POST /v1/domains/:listKey/exclusion': staff,
+  'DELETE /v1/domains/:listKey/exclusion': staff,
+  'PUT /v1/domains/:listKey/policy': staff,
+  'POST /v1/delisting-requests': 'public',
+  'GET /v1/delisting-requests': staff,
+  'POST /v1/delisting-requests/:id/decision': staff,
+  'POST /v1/builds': staff,
+  'GET /v1/builds': staff,
+  'GET /v1/criteria': staff,
+  'PUT /v1/criteria': ['admin'],
+  'GET /.well-known/jwks.json': 'public',
+  'GET /v1/list/manifest': pullers,
+  'GET /v1/list/timestamp': pullers,
+  'GET /v1/list/changes': pullers,
+  'GET /v1/list/:version/manifest': pullers,
+  'GET /v1/list/:file': pullers,
+  'GET /v1/ncb/isps': ['ncb'],
 };
 
 let ctx: TestContext;
@@ -64,7 +84,12 @@ beforeAll(async () => {
 });
 afterAll(() => ctx.close());
 
-const samples: Record<string, string> = { id: '999999', listKey: 'zz-nothing.example', version: '1', format: 'txt' };
+const samples: Record<string, string> = {
+  id: '999999',
+  listKey: 'zz-nothing.example',
+  version: '1',
+  file: 'latest.txt',
+};
 const concrete = (path: string) => path.replace(/:(\w+)(\{[^}]*\})?/g, (_, name: string) => samples[name] ?? 'x');
 
 function routes(): string[] {

@@ -211,7 +211,13 @@ describe(`intake on ${databaseName}`, () => {
       ],
       [
         'a date in the future',
-        () => ({ body: { externalRef: 'x5', url: 'zz-x.com', reportedAt: '2027-01-01T00:00:00Z' } }),
+        () => ({
+          body: {
+            externalRef: 'x5',
+            url: 'zz-x.com',
+            reportedAt: new Date(ctx.now().getTime() + 3_600_000).toISOString(),
+          },
+        }),
         422,
         'date_in_future',
       ],

@@ -1,9 +1,13 @@
 /** `worstof <command>`: the command line. Each command lives in its own file. */
 import { UsageError } from './args.ts';
+import { buildCommand } from './build.ts';
 import { canonicalizeCommand } from './canonicalize.ts';
 import { importCommand } from './import.ts';
+import { keysCommand } from './keys.ts';
 import { migrateCommand } from './migrate.ts';
+import { pullCommand } from './pull.ts';
 import { serveCommand } from './serve.ts';
+import { verifyCommand } from './verify.ts';
 
 export type Command = (args: string[]) => Promise<number>;
 
@@ -11,6 +15,10 @@ const commands: Record<string, { run: Command; help: string }> = {
   serve: { run: serveCommand, help: 'serve the API and run the build schedule (what npm start runs)' },
   migrate: { run: migrateCommand, help: 'create or upgrade the database schema' },
   canonicalize: { run: canonicalizeCommand, help: 'canonicalise URLs given as arguments or one per line on stdin' },
+  build: { run: buildCommand, help: 'build now: a new signed version if the list changed' },
+  keys: { run: keysCommand, help: 'signing keys: keys list | keys rotate' },
+  pull: { run: pullCommand, help: 'ISP client: fetch, verify and install the newest list (see the README)' },
+  verify: { run: verifyCommand, help: 'check a manifest (and an artifact) against a JWK Set, offline' },
   import: {
     run: importCommand,
     help: 'stream an NDJSON file of reports to a server: import FILE --server URL --token T',

@@ -2,7 +2,7 @@
  * The database handle every repository and service takes. Only client.ts knows whether
  * it is PGlite or postgres.js; both are a drizzle PgDatabase over the same schema.
  */
-import type { SQL } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import type * as schema from './schema.ts';
 
@@ -25,4 +25,13 @@ export async function queryRows<T>(db: Db, query: SQL): Promise<T[]> {
 /** Runs `work` in a transaction, or inside the one `db` already is (savepoint-free reuse). */
 export async function inTransaction<T>(db: Db, work: (tx: Db) => Promise<T>): Promise<T> {
   return db.transaction((tx) => work(tx as unknown as Db));
+}
+
+/**
+ * A text[] parameter as one bound value (a PostgreSQL array literal), so a set of any size is
+ * one statement on both drivers; drizzle would otherwise spread a JS array into a list.
+ */
+export function textArray(values: readonly string[]): SQL {
+  const literal = `{${values.map((v) => `"${v.replace(/["\\]/g, (c) => `\\${c}`)}"`).join(',')}}`;
+  return sql`${literal}::text[]`;
 }

@@ -8,9 +8,15 @@ import { requestId } from 'hono/request-id';
 import type { Deps } from '../deps.ts';
 import type { AppEnv } from './env.ts';
 import { problem, problemResponse, toProblem, zodProblem } from './problem.ts';
+import { registerBuilds } from './routes/builds.ts';
 import { registerCredentials } from './routes/credentials.ts';
+import { registerDelisting } from './routes/delisting.ts';
 import { registerDocs } from './routes/docs.ts';
+import { registerDomains } from './routes/domains.ts';
 import { registerHealth } from './routes/health.ts';
+import { registerKeys } from './routes/keys.ts';
+import { registerList } from './routes/list.ts';
+import { registerNcb } from './routes/ncb.ts';
 import { registerOrganisations } from './routes/organisations.ts';
 import { registerReports } from './routes/reports.ts';
 
@@ -46,6 +52,12 @@ export function createApp(deps: Deps): App {
   registerOrganisations(app, deps);
   registerCredentials(app, deps);
   registerReports(app, deps);
+  registerDomains(app, deps);
+  registerDelisting(app, deps);
+  registerBuilds(app, deps);
+  registerKeys(app, deps);
+  registerList(app, deps);
+  registerNcb(app, deps);
   registerDocs(app, deps);
 
   app.notFound((c) => problemResponse(c, problem(404, 'not_found', `no route for ${c.req.method} ${c.req.path}`)));

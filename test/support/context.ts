@@ -8,7 +8,9 @@ import path from 'node:path';
 import { loadConfig } from '../../src/config.ts';
 import type { Deps } from '../../src/deps.ts';
 import { type App, createApp } from '../../src/http/app.ts';
-import { silentLogger } from '../../src/logger.ts';
+import { createLogger } from '../../src/logger.ts';
+import { fileKeyVault } from '../../src/services/file-key-vault.ts';
+import { ensureSigningKey } from '../../src/services/keys.ts';
 import { createTestDatabase } from './database.ts';
 
 export interface CallOptions {
@@ -28,14 +30,22 @@ export interface TestContext {
   close: () => Promise<void>;
 }
 
-export const START = '2026-11-20T12:00:00.000Z';
+/** The clock starts at the real time: child processes (the pull client) check expiry with theirs. */
+const START = () => new Date(Math.floor(Date.now() / 1000) * 1000);
 
 export async function createTestContext(env: Record<string, string> = {}): Promise<TestContext> {
   const database = await createTestDatabase();
   const dataDir = await mkdtemp(path.join(tmpdir(), 'wol-data-'));
   const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...env });
-  let current = new Date(START);
-  const deps: Deps = { db: database.db, config, clock: () => current, log: silentLogger };
+  let current = START();
+  const deps: Deps = {
+    db: database.db,
+    config,
+    clock: () => current,
+    log: createLogger(process.env.WOL_TEST_LOG ?? 'silent'),
+    vault: fileKeyVault(dataDir, null),
+  };
+  await ensureSigningKey(deps, null);
   const app = createApp(deps);
   return {
     app,

@@ -1,0 +1,70 @@
+/**
+ * The signed manifest and timestamp payloads (DESIGN section 7). Key order is fixed here,
+ * so the same snapshot always yields the same bytes to sign.
+ */
+import { z } from 'zod';
+import { type Format, formats } from './formats.ts';
+
+export const LIST_NAME = 'worst-of';
+export const MANIFEST_TYP = 'wol-manifest+jws';
+export const TIMESTAMP_TYP = 'wol-timestamp+jws';
+
+const sha256 = z.string().regex(/^[0-9a-f]{64}$/);
+const artifactSummary = z.object({ sha256, bytes: z.number().int().min(0) });
+
+export const manifestPayload = z.object({
+  list: z.literal(LIST_NAME),
+  version: z.number().int().min(1),
+  iat: z.number().int(),
+  exp: z.number().int(),
+  criteria: z.object({ version: z.number().int(), sha256 }),
+  previous: z.object({ version: z.number().int(), manifestSha256: sha256 }).nullable(),
+  entries: z.object({ count: z.number().int().min(0), sha256 }),
+  artifacts: z.record(z.enum(formats), artifactSummary),
+});
+export type ManifestPayload = z.infer<typeof manifestPayload>;
+
+export const timestampPayload = z.object({
+  latest: z.number().int().min(1),
+  manifestSha256: sha256,
+  iat: z.number().int(),
+  exp: z.number().int(),
+});
+export type TimestampPayload = z.infer<typeof timestampPayload>;
+
+export interface ManifestInput {
+  version: number;
+  issuedAt: Date;
+  ttlSeconds: number;
+  criteria: { version: number; sha256: string };
+  previous: { version: number; manifestSha256: string } | null;
+  entryCount: number;
+  artifacts: Record<Format, { sha256: string; bytes: number }>;
+}
+
+const seconds = (date: Date) => Math.floor(date.getTime() / 1000);
+
+export function buildManifest(input: ManifestInput): ManifestPayload {
+  const iat = seconds(input.issuedAt);
+  return {
+    list: LIST_NAME,
+    version: input.version,
+    iat,
+    exp: iat + input.ttlSeconds,
+    criteria: input.criteria,
+    previous: input.previous,
+    // The entry list's digest is the txt artifact's: one key per line, sorted bytewise.
+    entries: { count: input.entryCount, sha256: input.artifacts.txt.sha256 },
+    artifacts: Object.fromEntries(formats.map((f) => [f, input.artifacts[f]])) as ManifestPayload['artifacts'],
+  };
+}
+
+export function buildTimestamp(
+  latest: number,
+  manifestSha256: string,
+  issuedAt: Date,
+  ttlSeconds: number,
+): TimestampPayload {
+  const iat = seconds(issuedAt);
+  return { latest, manifestSha256, iat, exp: iat + ttlSeconds };
+}

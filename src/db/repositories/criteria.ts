@@ -1,0 +1,31 @@
+/** Criteria sets: versioned definitions; exactly one is active. */
+import { desc, eq } from 'drizzle-orm';
+import type { Db } from '../database.ts';
+import { criteriaSets } from '../schema.ts';
+
+export type CriteriaRow = typeof criteriaSets.$inferSelect;
+
+export async function activeCriteriaRow(db: Db): Promise<CriteriaRow | undefined> {
+  const [row] = await db.select().from(criteriaSets).where(eq(criteriaSets.active, true));
+  return row;
+}
+
+export async function listCriteriaRows(db: Db): Promise<CriteriaRow[]> {
+  return db.select().from(criteriaSets).orderBy(desc(criteriaSets.version));
+}
+
+export async function getCriteriaRow(db: Db, version: number): Promise<CriteriaRow | undefined> {
+  const [row] = await db.select().from(criteriaSets).where(eq(criteriaSets.version, version));
+  return row;
+}
+
+/** Makes `definition` the active set, as a new version. */
+export async function insertActiveCriteria(
+  db: Db,
+  definition: unknown,
+  createdBy: number | null,
+): Promise<CriteriaRow> {
+  await db.update(criteriaSets).set({ active: false }).where(eq(criteriaSets.active, true));
+  const [row] = await db.insert(criteriaSets).values({ definition, createdBy, active: true }).returning();
+  return row!;
+}

@@ -1,0 +1,74 @@
+/** Analyst decisions: exclusions (history kept, newest in force) and delisting requests. */
+import { and, asc, desc, eq, lt, type SQL, sql } from 'drizzle-orm';
+import { type Db, queryRows } from '../database.ts';
+import { delistingRequests, exclusions } from '../schema.ts';
+
+export type DelistingRow = typeof delistingRequests.$inferSelect;
+
+export async function exclusionInForce(db: Db, listKey: string) {
+  const [row] = await db
+    .select()
+    .from(exclusions)
+    .where(eq(exclusions.listKey, listKey))
+    .orderBy(desc(exclusions.id))
+    .limit(1);
+  return row?.state === 'excluded' ? row : undefined;
+}
+
+export async function insertExclusion(db: Db, values: typeof exclusions.$inferInsert) {
+  const [row] = await db.insert(exclusions).values(values).returning();
+  return row!;
+}
+
+export async function exclusionHistory(db: Db, listKey: string) {
+  return db.select().from(exclusions).where(eq(exclusions.listKey, listKey)).orderBy(desc(exclusions.id));
+}
+
+/** Inserts a delisting request unless the same one (dedupe key) exists; returns the stored one. */
+export async function insertDelistingRequest(
+  db: Db,
+  values: typeof delistingRequests.$inferInsert,
+): Promise<DelistingRow> {
+  const [inserted] = await db.insert(delistingRequests).values(values).onConflictDoNothing().returning();
+  if (inserted) return inserted;
+  const [existing] = await db.select().from(delistingRequests).where(eq(delistingRequests.dedupeKey, values.dedupeKey));
+  return existing!;
+}
+
+export async function getDelistingRequest(db: Db, id: string): Promise<DelistingRow | undefined> {
+  const [row] = await db.select().from(delistingRequests).where(eq(delistingRequests.id, id));
+  return row;
+}
+
+export async function decideDelistingRequest(db: Db, id: string, values: Partial<DelistingRow>) {
+  const [row] = await db
+    .update(delistingRequests)
+    .set(values)
+    .where(and(eq(delistingRequests.id, id), eq(delistingRequests.state, 'open')))
+    .returning();
+  return row;
+}
+
+export async function listDelistingRequests(
+  db: Db,
+  filter: { state?: DelistingRow['state'] | undefined; listKey?: string; before?: Date | undefined; limit: number },
+) {
+  const conditions: SQL[] = [];
+  if (filter.state) conditions.push(eq(delistingRequests.state, filter.state));
+  if (filter.listKey) conditions.push(eq(delistingRequests.listKey, filter.listKey));
+  if (filter.before) conditions.push(lt(delistingRequests.createdAt, filter.before));
+  return db
+    .select()
+    .from(delistingRequests)
+    .where(and(...conditions))
+    .orderBy(filter.state === 'open' ? asc(delistingRequests.createdAt) : desc(delistingRequests.createdAt))
+    .limit(filter.limit);
+}
+
+export async function countOpenDelistingRequests(db: Db): Promise<number> {
+  const [row] = await queryRows<{ n: number | string }>(
+    db,
+    sql`select count(*) as n from ${delistingRequests} where state = 'open'`,
+  );
+  return Number(row?.n ?? 0);
+}

@@ -1,0 +1,103 @@
+/**
+ * Domain browsing for analysts: keys by state, paged by key (bytewise), prefix search.
+ * States: listed (open listing), excluded (exclusion in force), candidate (confirmed
+ * evidence but not listed and not excluded).
+ */
+import { type SQL, sql } from 'drizzle-orm';
+import { type Db, queryRows, textArray } from '../database.ts';
+
+export type DomainState = 'listed' | 'candidate' | 'excluded';
+
+const excludedKeys = sql`(select distinct on (list_key) list_key, state from exclusions order by list_key, id desc)`;
+
+export async function browseDomains(
+  db: Db,
+  filter: { state?: DomainState | undefined; q?: string | undefined; after?: string | undefined; limit: number },
+): Promise<{ listKey: string; state: DomainState | 'reported'; listedSince: number | null }[]> {
+  const prefix = filter.q ? `${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : undefined;
+  const where = (column: SQL) =>
+    sql.join(
+      [
+        prefix ? sql`${column} like ${prefix}` : sql`true`,
+        filter.after !== undefined ? sql`${column} collate "C" > ${filter.after}` : sql`true`,
+      ],
+      sql` and `,
+    );
+  const page = sql`order by list_key collate "C" limit ${filter.limit}`;
+  let query: SQL;
+  if (filter.state === 'listed')
+    query = sql`select list_key, 'listed' as state, added_version as listed_since from listings
+                where removed_version is null and ${where(sql`list_key`)} ${page}`;
+  else if (filter.state === 'excluded')
+    query = sql`select list_key, 'excluded' as state, null::int as listed_since from ${excludedKeys} x
+                where x.state = 'excluded' and ${where(sql`x.list_key`)} ${page}`;
+  else if (filter.state === 'candidate')
+    query = sql`select list_key, 'candidate' as state, null::int as listed_since from (
+                  select distinct r.list_key from reports r
+                  where exists (select 1 from assessments a where a.report_id = r.id and a.verdict = 'confirmed')
+                    and not exists (select 1 from listings l where l.list_key = r.list_key and l.removed_version is null)
+                    and not exists (select 1 from ${excludedKeys} x where x.list_key = r.list_key and x.state = 'excluded')
+                    and ${where(sql`r.list_key`)}) c ${page}`;
+  else
+    query = sql`select k.list_key,
+                  case when l.added_version is not null then 'listed'
+                       when x.state = 'excluded' then 'excluded' else 'reported' end as state,
+                  l.added_version as listed_since
+                from (select list_key from (select distinct list_key from reports r where ${where(sql`r.list_key`)}) d ${page}) k
+                left join listings l on l.list_key = k.list_key and l.removed_version is null
+                left join ${excludedKeys} x on x.list_key = k.list_key
+                order by k.list_key collate "C"`;
+  const rows = await queryRows<{ list_key: string; state: DomainState | 'reported'; listed_since: number | null }>(
+    db,
+    query,
+  );
+  return rows.map((r) => ({
+    listKey: r.list_key,
+    state: r.state,
+    listedSince: r.listed_since === null ? null : Number(r.listed_since),
+  }));
+}
+
+/** Who confirmed, from where, on which hosts, and the latest observation: the detail behind the aggregate. */
+export async function evidenceDetail(db: Db, listKey: string) {
+  const keys = textArray([listKey]);
+  const [organisations, hosts, observation] = await Promise.all([
+    queryRows<{
+      id: number;
+      name: string;
+      country: string;
+      kind: string;
+      assessments: number | string;
+      latest: Date | string;
+    }>(
+      db,
+      sql`select o.id, o.name, o.country, o.kind, count(*) as assessments, max(a.observed_online_at) as latest
+          from reports r join assessments a on a.report_id = r.id and a.verdict = 'confirmed'
+          join organisations o on o.id = a.organisation_id
+          where r.list_key = any(${keys}) group by o.id order by o.name`,
+    ),
+    queryRows<{ host: string; reports: number | string }>(
+      db,
+      sql`select host, count(*) as reports from reports where list_key = any(${keys}) group by host order by 2 desc, 1 limit 100`,
+    ),
+    queryRows<{ observed_at: Date | string; online: boolean; note: string | null }>(
+      db,
+      sql`select o.observed_at, o.online, o.note from observations o join reports r on r.id = o.report_id
+          where r.list_key = any(${keys}) order by o.observed_at desc limit 1`,
+    ),
+  ]);
+  return {
+    countries: [...new Set(organisations.map((o) => o.country))].sort(),
+    organisations: organisations.map((o) => ({
+      id: o.id,
+      name: o.name,
+      country: o.country,
+      assessments: Number(o.assessments),
+      latestOnlineAt: new Date(o.latest),
+    })),
+    hosts: hosts.map((h) => ({ host: h.host, reports: Number(h.reports) })),
+    latestObservation: observation[0]
+      ? { observedAt: new Date(observation[0].observed_at), online: observation[0].online, note: observation[0].note }
+      : null,
+  };
+}

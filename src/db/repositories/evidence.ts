@@ -1,0 +1,113 @@
+/**
+ * Evidence per list key, aggregated in one set-based query. Only confirmed assessments of
+ * reports whose latest observation does not say "offline" count. An assessment qualifies
+ * when it meets every per-item criterion on its own; confirming organisations and
+ * countries are counted among qualifying assessments, so two half-matches never add up.
+ */
+import { type SQL, sql } from 'drizzle-orm';
+import type { Criteria, Evidence } from '../../core/criteria.ts';
+import { ageRank } from '../../core/criteria.ts';
+import { type Db, queryRows } from '../database.ts';
+import { apparentAges } from '../schema.ts';
+
+const ageRankSql = sql.raw(
+  `case a.apparent_age ${apparentAges.map((age) => `when '${age}' then ${ageRank(age)}`).join(' ')} else 99 end`,
+);
+
+interface Row {
+  list_key: string;
+  reports: number | string;
+  offline_reports: number | string;
+  confirmed: number | string;
+  qualifying_organisations: number | string;
+  qualifying_countries: number | string;
+  any_real_child: boolean | null;
+  youngest_rank: number | string | null;
+  highest_severity: number | string | null;
+  latest_online_at: Date | string | null;
+  excluded: boolean;
+}
+
+/** The aggregate: every list key with a report (or only `listKeys`), with its evidence. */
+export function evidenceQuery(criteria: Criteria, now: Date, listKeys?: SQL): SQL {
+  const since = new Date(now.getTime() - criteria.onlineWithinDays * 86_400_000).toISOString();
+  const keyFilter = listKeys ? sql`where r.list_key = any(${listKeys})` : sql``;
+  return sql`
+    with latest_observation as (
+      select distinct on (o.report_id) o.report_id, o.online
+      from observations o
+      order by o.report_id, o.observed_at desc, o.id desc
+    ),
+    counted as (
+      select r.id, r.list_key, coalesce(lo.online, true) as online
+      from reports r left join latest_observation lo on lo.report_id = r.id
+      ${keyFilter}
+    ),
+    per_key as (
+      select list_key, count(*) as reports, count(*) filter (where not online) as offline_reports
+      from counted group by list_key
+    ),
+    confirmed as (
+      select c.list_key, a.organisation_id, o.country, a.real_child, a.severity, a.observed_online_at,
+             ${ageRankSql} as age_rank
+      from counted c
+      join assessments a on a.report_id = c.id and a.verdict = 'confirmed'
+      join organisations o on o.id = a.organisation_id
+      where c.online
+    ),
+    scored as (
+      select *, (${criteria.requireRealChild ? sql`real_child` : sql`true`}
+                 and age_rank <= ${ageRank(criteria.maxApparentAge)}
+                 and severity >= ${criteria.minSeverity}
+                 and observed_online_at >= ${since}::timestamptz) as qualifies
+      from confirmed
+    ),
+    per_key_confirmed as (
+      select list_key,
+             count(*) as confirmed,
+             count(distinct organisation_id) filter (where qualifies) as qualifying_organisations,
+             count(distinct country) filter (where qualifies) as qualifying_countries,
+             bool_or(real_child) as any_real_child,
+             min(age_rank) as youngest_rank,
+             max(severity) as highest_severity,
+             max(observed_online_at) as latest_online_at
+      from scored group by list_key
+    ),
+    exclusion as (
+      select distinct on (list_key) list_key, state = 'excluded' as excluded
+      from exclusions order by list_key, id desc
+    )
+    select k.list_key, k.reports, k.offline_reports,
+           coalesce(c.confirmed, 0) as confirmed,
+           coalesce(c.qualifying_organisations, 0) as qualifying_organisations,
+           coalesce(c.qualifying_countries, 0) as qualifying_countries,
+           coalesce(c.any_real_child, false) as any_real_child,
+           c.youngest_rank, c.highest_severity, c.latest_online_at,
+           coalesce(x.excluded, false) as excluded
+    from per_key k
+    left join per_key_confirmed c on c.list_key = k.list_key
+    left join exclusion x on x.list_key = k.list_key`;
+}
+
+const num = (v: number | string | null) => (v === null ? null : Number(v));
+
+function toEvidence(row: Row): Evidence {
+  const rank = num(row.youngest_rank);
+  return {
+    listKey: row.list_key,
+    reports: Number(row.reports),
+    offlineReports: Number(row.offline_reports),
+    confirmedAssessments: Number(row.confirmed),
+    qualifyingOrganisations: Number(row.qualifying_organisations),
+    qualifyingCountries: Number(row.qualifying_countries),
+    anyRealChild: Boolean(row.any_real_child),
+    youngestApparentAge: rank === null ? null : (apparentAges.find((age) => ageRank(age) === rank) ?? 'unknown'),
+    highestSeverity: num(row.highest_severity),
+    latestOnlineAt: row.latest_online_at === null ? null : new Date(row.latest_online_at),
+    excluded: row.excluded,
+  };
+}
+
+export async function aggregateEvidence(db: Db, criteria: Criteria, now: Date, listKeys?: SQL): Promise<Evidence[]> {
+  return (await queryRows<Row>(db, evidenceQuery(criteria, now, listKeys))).map(toEvidence);
+}

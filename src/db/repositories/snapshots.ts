@@ -1,0 +1,151 @@
+/**
+ * Snapshots, their listings (ranges of versions per key) and their artifacts. The entries
+ * of version N are the listings with added_version <= N and (removed_version null or > N).
+ */
+import { and, asc, desc, eq, gt, isNull, lte, or, sql } from 'drizzle-orm';
+import { type Db, queryRows, textArray } from '../database.ts';
+import { artifacts, listings, snapshots, timestamps } from '../schema.ts';
+
+export type SnapshotRow = typeof snapshots.$inferSelect;
+export type ArtifactRow = typeof artifacts.$inferSelect;
+
+export async function latestSnapshot(db: Db): Promise<SnapshotRow | undefined> {
+  const [row] = await db.select().from(snapshots).orderBy(desc(snapshots.version)).limit(1);
+  return row;
+}
+
+export async function getSnapshot(db: Db, version: number): Promise<SnapshotRow | undefined> {
+  const [row] = await db.select().from(snapshots).where(eq(snapshots.version, version));
+  return row;
+}
+
+export async function recentSnapshots(db: Db, limit: number, before?: number) {
+  return db
+    .select({
+      version: snapshots.version,
+      createdAt: snapshots.createdAt,
+      entryCount: snapshots.entryCount,
+      addedCount: snapshots.addedCount,
+      removedCount: snapshots.removedCount,
+      criteriaVersion: snapshots.criteriaVersion,
+      manifestSha256: snapshots.manifestSha256,
+      signingKid: snapshots.signingKid,
+      expiresAt: snapshots.expiresAt,
+    })
+    .from(snapshots)
+    .where(before === undefined ? undefined : sql`${snapshots.version} < ${before}`)
+    .orderBy(desc(snapshots.version))
+    .limit(limit);
+}
+
+/** The keys listed now, with the version each has been listed since. */
+export async function openListings(db: Db): Promise<{ listKey: string; addedVersion: number }[]> {
+  return db
+    .select({ listKey: listings.listKey, addedVersion: listings.addedVersion })
+    .from(listings)
+    .where(isNull(listings.removedVersion));
+}
+
+/** Keys added and removed between two versions (from < to). */
+export async function changesBetween(db: Db, from: number, to: number) {
+  const [added, removed] = await Promise.all([
+    queryRows<{ list_key: string }>(
+      db,
+      sql`select list_key from ${listings} where added_version > ${from} and added_version <= ${to}
+          and (removed_version is null or removed_version > ${to})
+          and list_key not in (select list_key from ${listings} where added_version <= ${from} and (removed_version is null or removed_version > ${from}))
+          order by list_key collate "C"`,
+    ),
+    queryRows<{ list_key: string }>(
+      db,
+      sql`select list_key from ${listings} where added_version <= ${from} and (removed_version is null or removed_version > ${from})
+          and list_key not in (select list_key from ${listings} where added_version <= ${to} and (removed_version is null or removed_version > ${to}))
+          order by list_key collate "C"`,
+    ),
+  ]);
+  return { added: added.map((r) => r.list_key), removed: removed.map((r) => r.list_key) };
+}
+
+/** Closes the open listings of `keys` at `version` and opens listings for `added`: one statement each. */
+export async function applyListingChanges(
+  db: Db,
+  version: number,
+  added: readonly string[],
+  removed: readonly string[],
+) {
+  if (removed.length > 0)
+    await db.execute(
+      sql`update ${listings} set removed_version = ${version} where removed_version is null and list_key = any(${textArray(removed)})`,
+    );
+  if (added.length > 0)
+    await db.execute(
+      sql`insert into ${listings} (list_key, added_version) select unnest(${textArray(added)}), ${version}`,
+    );
+}
+
+export async function insertSnapshot(db: Db, row: typeof snapshots.$inferInsert) {
+  await db.insert(snapshots).values(row);
+}
+
+export async function insertArtifacts(db: Db, rows: (typeof artifacts.$inferInsert)[]) {
+  await db.insert(artifacts).values(rows);
+}
+
+export async function getArtifact(db: Db, version: number, format: string): Promise<ArtifactRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(artifacts)
+    .where(and(eq(artifacts.version, version), eq(artifacts.format, format)));
+  return row;
+}
+
+/** The artifact's digest and size without its bytes: what a 304 needs. */
+export async function getArtifactDigest(db: Db, version: number, format: string) {
+  const [row] = await db
+    .select({ sha256: artifacts.sha256, gzipSha256: artifacts.gzipSha256 })
+    .from(artifacts)
+    .where(and(eq(artifacts.version, version), eq(artifacts.format, format)));
+  return row;
+}
+
+/** Drops artifacts of versions older than the newest `keep`; manifests and listings stay. */
+export async function pruneArtifacts(db: Db, newest: number, keep: number) {
+  await db.delete(artifacts).where(lte(artifacts.version, newest - keep));
+}
+
+export async function upsertTimestamp(db: Db, row: Omit<typeof timestamps.$inferInsert, 'id'>) {
+  await db
+    .insert(timestamps)
+    .values({ id: 1, ...row })
+    .onConflictDoUpdate({ target: timestamps.id, set: row });
+}
+
+export async function currentTimestamp(db: Db) {
+  const [row] = await db.select().from(timestamps).where(eq(timestamps.id, 1));
+  return row;
+}
+
+/** Versions in which one key was listed: each range it was on the list. */
+export async function listingHistory(db: Db, listKey: string) {
+  return db
+    .select({ addedVersion: listings.addedVersion, removedVersion: listings.removedVersion })
+    .from(listings)
+    .where(eq(listings.listKey, listKey))
+    .orderBy(asc(listings.addedVersion));
+}
+
+/** The keys of one version, sorted bytewise, paged. */
+export async function entriesAt(db: Db, version: number, after: string | undefined, limit: number) {
+  return db
+    .select({ listKey: listings.listKey, addedVersion: listings.addedVersion })
+    .from(listings)
+    .where(
+      and(
+        lte(listings.addedVersion, version),
+        or(isNull(listings.removedVersion), gt(listings.removedVersion, version)),
+        after === undefined ? undefined : sql`${listings.listKey} collate "C" > ${after}`,
+      ),
+    )
+    .orderBy(sql`${listings.listKey} collate "C"`)
+    .limit(limit);
+}

@@ -1,0 +1,65 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import type { Deps } from '../../deps.ts';
+import { delistingDecision, delistingInput, delistingReceipt, delistingRequest } from '../../schemas/domains.ts';
+import { browseDelistingRequests, decideDelisting, requestDelisting } from '../../services/delisting.ts';
+import type { App } from '../app.ts';
+import { principalOf, requireRoles } from '../auth.ts';
+import { jsonBody, jsonContent, problems } from '../openapi.ts';
+
+export function registerDelisting(app: App, deps: Deps): void {
+  const analysts = requireRoles(deps, 'analyst', 'admin');
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/v1/delisting-requests',
+      tags: ['delisting'],
+      summary: 'Ask for a domain to be reviewed (public; the answer never says whether it is listed)',
+      security: [],
+      request: { body: jsonBody(delistingInput) },
+      responses: { 202: jsonContent(delistingReceipt, 'Received'), ...problems(413, 422, 429) },
+    }),
+    async (c) => c.json(await requestDelisting(deps, c.req.valid('json'), c.get('clientIp')), 202),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/v1/delisting-requests',
+      tags: ['delisting'],
+      summary: 'Delisting requests (open ones oldest first)',
+      middleware: [analysts],
+      request: {
+        query: z.object({
+          state: z.enum(['open', 'accepted', 'rejected']).optional(),
+          limit: z.coerce.number().int().min(1).max(1000).default(100),
+        }),
+      },
+      responses: {
+        200: jsonContent(z.object({ items: z.array(delistingRequest) }), 'Requests'),
+        ...problems(400, 401, 403),
+      },
+    }),
+    async (c) => c.json(await browseDelistingRequests(deps, c.req.valid('query')), 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/v1/delisting-requests/{id}/decision',
+      tags: ['delisting'],
+      summary: 'Accept (excludes the domain) or reject a request, with a reason',
+      middleware: [analysts],
+      request: {
+        params: z.object({ id: z.uuid().openapi({ param: { name: 'id', in: 'path' } }) }),
+        body: jsonBody(delistingDecision),
+      },
+      responses: { 200: jsonContent(delistingRequest, 'Decided'), ...problems(401, 403, 404, 409, 422) },
+    }),
+    async (c) =>
+      c.json(
+        await decideDelisting(deps, principalOf(c), c.req.valid('param').id, c.req.valid('json'), c.get('clientIp')),
+        200,
+      ),
+  );
+}

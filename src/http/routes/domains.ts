@@ -1,0 +1,132 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import type { Deps } from '../../deps.ts';
+import {
+  domainDetail,
+  domainQuery,
+  domainSummary,
+  listKeyParam,
+  policyInput,
+  reasonInput,
+} from '../../schemas/domains.ts';
+import { excludeDomain, explainDomain, listDomains, restoreDomain, setDomainPolicy } from '../../services/domains.ts';
+import type { App } from '../app.ts';
+import { principalOf, requireRoles } from '../auth.ts';
+import { jsonBody, jsonContent, problems } from '../openapi.ts';
+
+const decision = z.object({ listKey: z.string(), state: z.string(), reason: z.string(), decidedAt: z.date() });
+
+export function registerDomains(app: App, deps: Deps): void {
+  const analysts = requireRoles(deps, 'analyst', 'admin');
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/v1/domains',
+      tags: ['domains'],
+      summary: 'Domains by state (listed, candidate, excluded), paged by key',
+      middleware: [analysts],
+      request: { query: domainQuery },
+      responses: {
+        200: jsonContent(
+          z.object({ items: z.array(domainSummary), nextCursor: z.string().nullable() }),
+          'A page of domains',
+        ),
+        ...problems(400, 401, 403),
+      },
+    }),
+    async (c) => c.json(await listDomains(deps, c.req.valid('query')), 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/v1/domains/{listKey}',
+      tags: ['domains'],
+      summary: 'Why a domain is or is not listed: criteria, evidence, decisions and listing history',
+      middleware: [analysts],
+      request: { params: listKeyParam },
+      responses: { 200: jsonContent(domainDetail, 'The explanation'), ...problems(401, 403, 404) },
+    }),
+    async (c) => c.json(await explainDomain(deps, c.req.valid('param').listKey), 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/v1/domains/{listKey}/exclusion',
+      tags: ['domains'],
+      summary: 'Exclude a domain: it is never listed, whatever its evidence (from the next build)',
+      middleware: [analysts],
+      request: { params: listKeyParam, body: jsonBody(reasonInput) },
+      responses: { 201: jsonContent(decision, 'Excluded'), ...problems(401, 403, 409, 422) },
+    }),
+    async (c) =>
+      c.json(
+        await excludeDomain(
+          deps,
+          principalOf(c),
+          c.req.valid('param').listKey,
+          c.req.valid('json').reason,
+          c.get('clientIp'),
+        ),
+        201,
+      ),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'delete',
+      path: '/v1/domains/{listKey}/exclusion',
+      tags: ['domains'],
+      summary: 'Restore an excluded domain (its evidence decides again from the next build)',
+      middleware: [analysts],
+      request: { params: listKeyParam, body: jsonBody(reasonInput) },
+      responses: { 200: jsonContent(decision, 'Restored'), ...problems(401, 403, 404, 422) },
+    }),
+    async (c) =>
+      c.json(
+        await restoreDomain(
+          deps,
+          principalOf(c),
+          c.req.valid('param').listKey,
+          c.req.valid('json').reason,
+          c.get('clientIp'),
+        ),
+        200,
+      ),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'put',
+      path: '/v1/domains/{listKey}/policy',
+      tags: ['domains'],
+      summary: 'List full hostnames under a shared-hosting domain (hostname), or the registrable domain',
+      middleware: [analysts],
+      request: { params: listKeyParam, body: jsonBody(policyInput) },
+      responses: {
+        200: jsonContent(
+          z.object({
+            listKey: z.string(),
+            granularity: z.string(),
+            reason: z.string(),
+            rekeyedReports: z.number().int(),
+          }),
+          'Policy set',
+        ),
+        ...problems(401, 403, 422),
+      },
+    }),
+    async (c) =>
+      c.json(
+        await setDomainPolicy(
+          deps,
+          principalOf(c),
+          c.req.valid('param').listKey,
+          c.req.valid('json'),
+          c.get('clientIp'),
+        ),
+        200,
+      ),
+  );
+}

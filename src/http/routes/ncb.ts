@@ -1,0 +1,37 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import type { Deps } from '../../deps.ts';
+import { nullableIsoOut } from '../../schemas/common.ts';
+import { ncbIspStatus } from '../../services/distribution.ts';
+import type { App } from '../app.ts';
+import { principalOf, requireRoles } from '../auth.ts';
+import { jsonContent, problems } from '../openapi.ts';
+
+export const ispStatus = z.object({
+  latestVersion: z.number().int().nullable(),
+  items: z.array(
+    z.object({
+      organisationId: z.number().int(),
+      name: z.string(),
+      credentials: z.number().int(),
+      activeCredentials: z.number().int(),
+      lastPulledVersion: z.number().int().nullable(),
+      lastPulledFormat: z.string().nullable(),
+      lastPulledAt: nullableIsoOut,
+      versionsBehind: z.number().int().nullable(),
+    }),
+  ),
+});
+
+export function registerNcb(app: App, deps: Deps): void {
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/v1/ncb/isps',
+      tags: ['ncb'],
+      summary: 'The ISPs of your country: the version each last pulled, when, and how far behind it is',
+      middleware: [requireRoles(deps, 'ncb')],
+      responses: { 200: jsonContent(ispStatus, 'ISP pull status'), ...problems(401, 403) },
+    }),
+    async (c) => c.json(await ncbIspStatus(deps, principalOf(c)), 200),
+  );
+}

@@ -1,0 +1,108 @@
+import { z } from '@hono/zod-openapi';
+import { granularities } from '../db/schema.ts';
+import { isoOut, nullableIsoOut } from './common.ts';
+
+export const listKeyParam = z.object({
+  listKey: z
+    .string()
+    .min(1)
+    .max(253)
+    .openapi({ param: { name: 'listKey', in: 'path' }, example: 'zz-example.com' }),
+});
+
+export const reasonInput = z.strictObject({ reason: z.string().trim().min(3).max(2000) }).openapi('Reason');
+
+export const policyInput = z
+  .strictObject({ granularity: z.enum(granularities), reason: z.string().trim().min(3).max(2000) })
+  .openapi('PolicyInput');
+
+export const domainQuery = z.object({
+  state: z.enum(['listed', 'candidate', 'excluded']).optional(),
+  q: z.string().trim().toLowerCase().max(253).optional().openapi({ description: 'key prefix' }),
+  cursor: z.string().max(253).optional().openapi({ description: 'the nextCursor of the previous page' }),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+});
+
+export const domainSummary = z.object({
+  listKey: z.string(),
+  state: z.enum(['listed', 'candidate', 'excluded', 'reported']),
+  listedSince: z.number().int().nullable(),
+});
+
+export const criterionResult = z.object({
+  name: z.string(),
+  required: z.union([z.string(), z.number(), z.boolean()]),
+  observed: z.union([z.string(), z.number(), z.boolean()]).nullable(),
+  pass: z.boolean(),
+});
+
+export const domainDetail = z
+  .object({
+    listKey: z.string(),
+    state: z.enum(['listed', 'candidate', 'excluded', 'reported']),
+    evaluation: z.object({
+      included: z.boolean(),
+      criteriaVersion: z.number().int(),
+      criteria: z.array(criterionResult),
+    }),
+    evidence: z.object({
+      reports: z.number().int(),
+      offlineReports: z.number().int(),
+      confirmedAssessments: z.number().int(),
+      countries: z.array(z.string()),
+      organisations: z.array(
+        z.object({
+          id: z.number().int(),
+          name: z.string(),
+          country: z.string(),
+          assessments: z.number().int(),
+          latestOnlineAt: isoOut,
+        }),
+      ),
+      hosts: z.array(z.object({ host: z.string(), reports: z.number().int() })),
+      latestOnlineAt: nullableIsoOut,
+      latestObservation: z.object({ observedAt: isoOut, online: z.boolean(), note: z.string().nullable() }).nullable(),
+    }),
+    decisions: z.array(
+      z.object({
+        kind: z.enum(['exclusion', 'restore', 'policy', 'delisting_request']),
+        at: isoOut,
+        by: z.number().int().nullable(),
+        reason: z.string().nullable(),
+        detail: z.record(z.string(), z.unknown()).optional(),
+      }),
+    ),
+    history: z.array(z.object({ addedVersion: z.number().int(), removedVersion: z.number().int().nullable() })),
+  })
+  .openapi('DomainDetail');
+
+export const delistingInput = z
+  .strictObject({
+    domain: z.string().trim().min(1).max(2048).openapi({ description: 'the domain or a URL on it' }),
+    contact: z.string().trim().min(3).max(320).openapi({ description: 'how to reach you (e-mail address or phone)' }),
+    statement: z.string().trim().min(10).max(5000),
+  })
+  .openapi('DelistingRequestInput');
+
+export const delistingReceipt = z
+  .object({ id: z.string(), status: z.literal('received'), message: z.string() })
+  .openapi('DelistingReceipt');
+
+export const delistingRequest = z
+  .object({
+    id: z.string(),
+    listKey: z.string(),
+    host: z.string(),
+    contact: z.string(),
+    statement: z.string(),
+    state: z.enum(['open', 'accepted', 'rejected']),
+    createdAt: isoOut,
+    decidedBy: z.number().int().nullable(),
+    decidedAt: nullableIsoOut,
+    reason: z.string().nullable(),
+  })
+  .openapi('DelistingRequest');
+
+export const delistingDecision = z
+  .strictObject({ decision: z.enum(['accept', 'reject']), reason: z.string().trim().min(3).max(2000) })
+  .openapi('DelistingDecision');

@@ -1,0 +1,195 @@
+/**
+ * buildSnapshot: the one build, called by the schedule, POST /v1/builds, the CLI and the
+ * Workers cron. In one transaction under an advisory lock: aggregate evidence, evaluate,
+ * compare with the latest snapshot; if the entry set changed, write the next version
+ * (listings, artifacts in every format, the signed manifest). Either way the signed
+ * timestamp is refreshed. A failure rolls everything back: the previous version stays latest.
+ */
+import { gzipSync } from 'node:zlib';
+import { sql } from 'drizzle-orm';
+import { evaluate } from '../core/criteria.ts';
+import { bytewise, diffKeys } from '../core/diff.ts';
+import { type Entry, type Format, formats, renderArtifact } from '../core/formats.ts';
+import { buildManifest, buildTimestamp, MANIFEST_TYP, TIMESTAMP_TYP } from '../core/manifest.ts';
+import { type SigningKey, signCompact } from '../core/signing.ts';
+import { sha256Hex } from '../core/tokens.ts';
+import { type Db, inTransaction } from '../db/database.ts';
+import { recordAudit } from '../db/repositories/audit.ts';
+import { recordBuildRun } from '../db/repositories/builds.ts';
+import { aggregateEvidence } from '../db/repositories/evidence.ts';
+import {
+  applyListingChanges,
+  insertArtifacts,
+  insertSnapshot,
+  latestSnapshot,
+  openListings,
+  pruneArtifacts,
+  type SnapshotRow,
+  upsertTimestamp,
+} from '../db/repositories/snapshots.ts';
+import type { Deps } from '../deps.ts';
+import { activeCriteria } from './criteria.ts';
+import { activeSigningKey } from './keys.ts';
+
+/** Any constant works; all builders of one database must agree on it. */
+const BUILD_LOCK = 0x776f6c;
+/** Waits for a running build: the second builder then finds the entry set unchanged. */
+const sqlLock = sql`select pg_advisory_xact_lock(${BUILD_LOCK})`;
+
+export type BuildTrigger = 'schedule' | 'api' | 'cli' | 'debounce' | 'test';
+
+export interface BuildResult {
+  version: number;
+  changed: boolean;
+  added: number;
+  removed: number;
+  entryCount: number;
+  durationMs: number;
+}
+
+export interface BuildOptions {
+  trigger: BuildTrigger;
+  actor?: number | null;
+  /** Test seam: runs inside the transaction after the new version is written, before commit. */
+  beforeCommit?: (tx: Db) => Promise<void>;
+}
+
+export async function buildSnapshot(deps: Deps, options: BuildOptions): Promise<BuildResult> {
+  const started = deps.clock();
+  const t0 = performance.now();
+  try {
+    const result = await inTransaction(deps.db, async (tx) => {
+      await tx.execute(sqlLock);
+      const outcome = await compile(deps, tx, started);
+      await options.beforeCommit?.(tx);
+      const durationMs = Math.round(performance.now() - t0);
+      await recordBuildRun(tx, {
+        trigger: options.trigger,
+        startedAt: started,
+        durationMs,
+        outcome: outcome.changed ? 'changed' : 'unchanged',
+        version: outcome.version,
+        added: outcome.added,
+        removed: outcome.removed,
+      });
+      if (outcome.changed)
+        await recordAudit(tx, {
+          actor: options.actor ?? null,
+          action: 'snapshot.build',
+          subject: `snapshot:${outcome.version}`,
+          detail: {
+            trigger: options.trigger,
+            added: outcome.added,
+            removed: outcome.removed,
+            entries: outcome.entryCount,
+          },
+          at: deps.clock(),
+        });
+      return { ...outcome, durationMs };
+    });
+    deps.log.info({ build: { trigger: options.trigger, ...result } }, 'build finished');
+    return result;
+  } catch (error) {
+    const durationMs = Math.round(performance.now() - t0);
+    deps.log.error({ err: error, build: { trigger: options.trigger, durationMs } }, 'build failed');
+    await recordBuildRun(deps.db, {
+      trigger: options.trigger,
+      startedAt: started,
+      durationMs,
+      outcome: 'failed',
+      error: error instanceof Error ? error.message.slice(0, 500) : String(error),
+    }).catch((e) => deps.log.error({ err: e }, 'could not record the failed build'));
+    throw error;
+  }
+}
+
+async function compile(deps: Deps, tx: Db, now: Date): Promise<Omit<BuildResult, 'durationMs'>> {
+  const criteria = await activeCriteria(tx);
+  const evidence = await aggregateEvidence(tx, criteria.definition, now);
+  const next = new Set(evidence.filter((e) => evaluate(e, criteria.definition, now).included).map((e) => e.listKey));
+  const open = await openListings(tx);
+  const { added, removed } = diffKeys(new Set(open.map((l) => l.listKey)), next);
+  const latest = await latestSnapshot(tx);
+  const key = await activeSigningKey(deps, tx);
+
+  if (latest && added.length === 0 && removed.length === 0) {
+    await refreshTimestamp(deps, tx, latest, key, now);
+    return { version: latest.version, changed: false, added: 0, removed: 0, entryCount: latest.entryCount };
+  }
+
+  const version = (latest?.version ?? 0) + 1;
+  const since = new Map(open.map((l) => [l.listKey, l.addedVersion]));
+  const entries: Entry[] = [...next].sort(bytewise).map((k) => ({ key: k, since: since.get(k) ?? version }));
+  const rendered = renderAll(entries, {
+    list: 'worst-of',
+    version,
+    createdAt: now,
+    blockPageHost: deps.config.WOL_BLOCK_PAGE_HOST,
+  });
+
+  const payload = buildManifest({
+    version,
+    issuedAt: now,
+    ttlSeconds: deps.config.WOL_MANIFEST_TTL,
+    criteria: { version: criteria.version, sha256: criteria.sha256 },
+    previous: latest ? { version: latest.version, manifestSha256: latest.manifestSha256 } : null,
+    entryCount: entries.length,
+    artifacts: Object.fromEntries(
+      formats.map((f) => [f, { sha256: rendered[f].sha256, bytes: rendered[f].bytes.length }]),
+    ) as never,
+  });
+  const manifest = await signCompact(payload, key, MANIFEST_TYP);
+  const manifestSha256 = sha256Hex(manifest);
+
+  await insertSnapshot(tx, {
+    version,
+    previousVersion: latest?.version ?? null,
+    createdAt: now,
+    criteriaVersion: criteria.version,
+    entryCount: entries.length,
+    listSha256: rendered.txt.sha256,
+    manifest,
+    manifestSha256,
+    previousManifestSha256: latest?.manifestSha256 ?? null,
+    addedCount: added.length,
+    removedCount: removed.length,
+    signingKid: key.kid,
+    expiresAt: new Date(payload.exp * 1000),
+  });
+  await applyListingChanges(tx, version, added, removed);
+  await insertArtifacts(
+    tx,
+    formats.map((format) => ({ version, format, ...rendered[format] })),
+  );
+  await pruneArtifacts(tx, version, deps.config.WOL_KEEP_VERSIONS);
+  await refreshTimestamp(deps, tx, { version, manifestSha256 }, key, now);
+  return { version, changed: true, added: added.length, removed: removed.length, entryCount: entries.length };
+}
+
+type Rendered = Record<Format, { bytes: Uint8Array; gzip: Uint8Array; sha256: string; gzipSha256: string }>;
+
+function renderAll(entries: readonly Entry[], context: Parameters<typeof renderArtifact>[2]): Rendered {
+  return Object.fromEntries(
+    formats.map((format) => {
+      const bytes = renderArtifact(format, entries, context);
+      const gzip = new Uint8Array(gzipSync(bytes, { level: 9 }));
+      return [format, { bytes, gzip, sha256: sha256Hex(bytes), gzipSha256: sha256Hex(gzip) }];
+    }),
+  ) as Rendered;
+}
+
+async function refreshTimestamp(
+  deps: Deps,
+  tx: Db,
+  latest: Pick<SnapshotRow, 'version' | 'manifestSha256'>,
+  key: SigningKey,
+  now: Date,
+): Promise<void> {
+  const payload = buildTimestamp(latest.version, latest.manifestSha256, now, deps.config.WOL_TIMESTAMP_TTL);
+  await upsertTimestamp(tx, {
+    version: latest.version,
+    jws: await signCompact(payload, key, TIMESTAMP_TYP),
+    issuedAt: now,
+    expiresAt: new Date(payload.exp * 1000),
+  });
+}

@@ -1,0 +1,152 @@
+/**
+ * The pull protocol: manifests, the timestamp, artifacts by version and format, changes
+ * since a version. Everything served is stored bytes; nothing is rendered per request.
+ * Every pull is recorded (credential, version, format, status).
+ */
+import { type Format, formats } from '../core/formats.ts';
+import { insertPulls, ispPullStatus } from '../db/repositories/pulls.ts';
+import {
+  changesBetween,
+  currentTimestamp,
+  entriesAt,
+  getArtifact,
+  getArtifactDigest,
+  getSnapshot,
+  latestSnapshot,
+  type SnapshotRow,
+} from '../db/repositories/snapshots.ts';
+import type { Deps } from '../deps.ts';
+import { ConflictError, GoneError, InvalidInputError, NotFoundError, UnavailableError } from './errors.ts';
+import type { Principal } from './principal.ts';
+
+export type VersionSpec = 'latest' | number;
+
+async function resolveSnapshot(deps: Deps, spec: VersionSpec): Promise<SnapshotRow> {
+  if (spec === 'latest') {
+    const latest = await latestSnapshot(deps.db);
+    if (!latest) throw new UnavailableError('no_snapshot', 'no version has been built yet');
+    return latest;
+  }
+  const row = await getSnapshot(deps.db, spec);
+  if (!row) throw new NotFoundError('unknown_version', `there is no version ${spec}`);
+  return row;
+}
+
+export function parseFormat(format: string): Format {
+  if (!(formats as readonly string[]).includes(format))
+    throw new NotFoundError(
+      'unknown_format',
+      `unknown format ${JSON.stringify(format)}; formats: ${formats.join(', ')}`,
+    );
+  return format as Format;
+}
+
+async function recordPull(
+  deps: Deps,
+  who: Principal,
+  version: number | null,
+  format: string,
+  status: number,
+  ip: string,
+) {
+  await insertPulls(deps.db, [{ credentialId: who.credentialId, version, format, status, at: deps.clock(), ip }]);
+}
+
+export interface ArtifactAnswer {
+  version: number;
+  format: Format;
+  sha256: string;
+  /** Absent when the client's copy is current (304). */
+  body?: { bytes: Uint8Array; digest: string; gzip: boolean };
+}
+
+/** An artifact, or just "not modified" when `knownSha256` names its digest. */
+export async function pullArtifact(
+  deps: Deps,
+  who: Principal,
+  request: { version: VersionSpec; format: Format; knownSha256: readonly string[]; gzip: boolean; ip: string },
+): Promise<ArtifactAnswer> {
+  const snapshot = await resolveSnapshot(deps, request.version);
+  const digest = await getArtifactDigest(deps.db, snapshot.version, request.format);
+  if (!digest) throw new GoneError('artifact_gone', `the artifacts of version ${snapshot.version} are no longer kept`);
+  if (request.knownSha256.includes(digest.sha256)) {
+    await recordPull(deps, who, snapshot.version, request.format, 304, request.ip);
+    return { version: snapshot.version, format: request.format, sha256: digest.sha256 };
+  }
+  const artifact = await getArtifact(deps.db, snapshot.version, request.format);
+  if (!artifact)
+    throw new GoneError('artifact_gone', `the artifacts of version ${snapshot.version} are no longer kept`);
+  await recordPull(deps, who, snapshot.version, request.format, 200, request.ip);
+  return {
+    version: snapshot.version,
+    format: request.format,
+    sha256: artifact.sha256,
+    body: request.gzip
+      ? { bytes: artifact.gzip, digest: artifact.gzipSha256, gzip: true }
+      : { bytes: artifact.bytes, digest: artifact.sha256, gzip: false },
+  };
+}
+
+export async function pullManifest(deps: Deps, who: Principal, version: VersionSpec, ip: string) {
+  const snapshot = await resolveSnapshot(deps, version);
+  await recordPull(deps, who, snapshot.version, 'manifest', 200, ip);
+  return { version: snapshot.version, manifest: snapshot.manifest, manifestSha256: snapshot.manifestSha256 };
+}
+
+export async function pullTimestamp(deps: Deps, who: Principal, ip: string) {
+  const row = await currentTimestamp(deps.db);
+  if (!row) throw new UnavailableError('no_snapshot', 'no version has been built yet');
+  await recordPull(deps, who, row.version, 'timestamp', 200, ip);
+  return row;
+}
+
+const RESET_PAGE = 1_000_000;
+
+/**
+ * Keys added and removed since `since`, with the newest manifest to check the result
+ * against. Older than the kept window (or 0): a reset, whose `added` is the whole list.
+ */
+export async function pullChanges(deps: Deps, who: Principal, since: number, ip: string) {
+  const latest = await resolveSnapshot(deps, 'latest');
+  if (since > latest.version)
+    throw new ConflictError(
+      'version_ahead',
+      `version ${since} is newer than the newest (${latest.version}): refuse this server or reset`,
+    );
+  if (since < 0) throw new InvalidInputError('bad_version', 'since must be 0 or more');
+  await recordPull(deps, who, latest.version, 'changes', 200, ip);
+  const oldestKept = Math.max(1, latest.version - deps.config.WOL_KEEP_VERSIONS + 1);
+  if (since < oldestKept) {
+    const entries = await entriesAt(deps.db, latest.version, undefined, RESET_PAGE);
+    return {
+      reset: true,
+      fromVersion: null,
+      toVersion: latest.version,
+      added: entries.map((e) => e.listKey),
+      removed: [] as string[],
+      manifest: latest.manifest,
+    };
+  }
+  const { added, removed } =
+    since === latest.version ? { added: [], removed: [] } : await changesBetween(deps.db, since, latest.version);
+  return { reset: false, fromVersion: since, toVersion: latest.version, added, removed, manifest: latest.manifest };
+}
+
+/** An NCB's view of the ISPs of its country: the version each last pulled and how far behind it is. */
+export async function ncbIspStatus(deps: Deps, who: Principal) {
+  const latest = await latestSnapshot(deps.db);
+  const rows = await ispPullStatus(deps.db, who.country ?? '--');
+  return {
+    latestVersion: latest?.version ?? null,
+    items: rows.map((r) => ({
+      organisationId: r.organisation_id,
+      name: r.name,
+      credentials: Number(r.credentials),
+      activeCredentials: Number(r.active_credentials),
+      lastPulledVersion: r.version,
+      lastPulledFormat: r.format,
+      lastPulledAt: r.at === null ? null : new Date(r.at),
+      versionsBehind: r.version === null || !latest ? null : latest.version - r.version,
+    })),
+  };
+}

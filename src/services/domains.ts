@@ -1,0 +1,206 @@
+/**
+ * Why a domain is or is not on the list, and the analysts' decisions about it: exclusion,
+ * restore, hostname policy. Each decision keeps its history and writes an audit row.
+ */
+import { CanonicalizeError, canonicalize } from '../core/canonicalize.ts';
+import { evaluate } from '../core/criteria.ts';
+import { inTransaction, textArray } from '../db/database.ts';
+import { recordAudit } from '../db/repositories/audit.ts';
+import {
+  exclusionHistory,
+  exclusionInForce,
+  insertExclusion,
+  listDelistingRequests,
+} from '../db/repositories/decisions.ts';
+import { browseDomains, type DomainState, evidenceDetail } from '../db/repositories/domains.ts';
+import { aggregateEvidence } from '../db/repositories/evidence.ts';
+import { insertPolicy, policyHistory, rekeyReports } from '../db/repositories/policies.ts';
+import { listingHistory } from '../db/repositories/snapshots.ts';
+import type { Deps } from '../deps.ts';
+import { activeCriteria } from './criteria.ts';
+import { ConflictError, InvalidInputError, NotFoundError } from './errors.ts';
+import type { Principal } from './principal.ts';
+
+export async function listDomains(
+  deps: Deps,
+  query: { state?: DomainState | undefined; q?: string | undefined; cursor?: string | undefined; limit: number },
+) {
+  const rows = await browseDomains(deps.db, {
+    state: query.state,
+    q: query.q,
+    after: query.cursor,
+    limit: query.limit + 1,
+  });
+  const items = rows.slice(0, query.limit);
+  return { items, nextCursor: rows.length > query.limit ? (items.at(-1)?.listKey ?? null) : null };
+}
+
+export async function explainDomain(deps: Deps, listKey: string) {
+  const now = deps.clock();
+  const criteria = await inTransaction(deps.db, activeCriteria);
+  const [evidence] = await aggregateEvidence(deps.db, criteria.definition, now, textArray([listKey]));
+  const [detail, history, exclusions, policies, requests] = await Promise.all([
+    evidenceDetail(deps.db, listKey),
+    listingHistory(deps.db, listKey),
+    exclusionHistory(deps.db, listKey),
+    policyHistory(deps.db, listKey),
+    listDelistingRequests(deps.db, { listKey, limit: 50 }),
+  ]);
+  const excluded = exclusions[0]?.state === 'excluded';
+  if (!evidence && history.length === 0 && exclusions.length === 0 && policies.length === 0)
+    throw new NotFoundError('unknown_domain', `nothing is known about ${listKey}`);
+  const listed = history.some((h) => h.removedVersion === null);
+  const base = evidence ?? {
+    listKey,
+    reports: 0,
+    offlineReports: 0,
+    confirmedAssessments: 0,
+    qualifyingCountries: 0,
+    qualifyingOrganisations: 0,
+    anyRealChild: false,
+    youngestApparentAge: null,
+    highestSeverity: null,
+    latestOnlineAt: null,
+    excluded,
+  };
+  const evaluation = evaluate(base, criteria.definition, now);
+  const state: DomainState | 'reported' = listed
+    ? 'listed'
+    : excluded
+      ? 'excluded'
+      : base.confirmedAssessments > 0
+        ? 'candidate'
+        : 'reported';
+  const decisions = [
+    ...exclusions.map((e) => ({
+      kind: e.state === 'excluded' ? ('exclusion' as const) : ('restore' as const),
+      at: e.decidedAt,
+      by: e.decidedBy,
+      reason: e.reason,
+    })),
+    ...policies.map((p) => ({
+      kind: 'policy' as const,
+      at: p.setAt,
+      by: p.setBy,
+      reason: p.reason,
+      detail: { granularity: p.granularity },
+    })),
+    ...requests.map((r) => ({
+      kind: 'delisting_request' as const,
+      at: r.decidedAt ?? r.createdAt,
+      by: r.decidedBy,
+      reason: r.reason,
+      detail: { id: r.id, state: r.state },
+    })),
+  ].sort((a, b) => b.at.getTime() - a.at.getTime());
+  return {
+    listKey,
+    state,
+    evaluation: { included: evaluation.included, criteriaVersion: criteria.version, criteria: evaluation.criteria },
+    evidence: {
+      reports: base.reports,
+      offlineReports: base.offlineReports,
+      confirmedAssessments: base.confirmedAssessments,
+      latestOnlineAt: base.latestOnlineAt,
+      ...detail,
+    },
+    decisions,
+    history,
+  };
+}
+
+/** The key a decision is about, as the list spells it; a URL or mixed case is not a list key. */
+function checkListKey(listKey: string): void {
+  const canonical = canonicalize(listKey);
+  if (canonical instanceof CanonicalizeError)
+    throw new InvalidInputError(canonical.code, `${listKey} is not a list key: ${canonical.message}`, {
+      field: 'listKey',
+    });
+  if (canonical.host !== listKey)
+    throw new InvalidInputError('not_canonical', `write the list key as ${canonical.host}`, { field: 'listKey' });
+}
+
+export async function excludeDomain(deps: Deps, actor: Principal, listKey: string, reason: string, ip?: string) {
+  checkListKey(listKey);
+  return inTransaction(deps.db, async (tx) => {
+    if (await exclusionInForce(tx, listKey))
+      throw new ConflictError('already_excluded', `${listKey} is excluded already`);
+    const row = await insertExclusion(tx, {
+      listKey,
+      state: 'excluded',
+      reason,
+      decidedBy: actor.credentialId,
+      decidedAt: deps.clock(),
+    });
+    await recordAudit(tx, {
+      actor: actor.credentialId,
+      action: 'domain.exclude',
+      subject: `domain:${listKey}`,
+      detail: { reason },
+      ip: ip ?? null,
+      at: deps.clock(),
+    });
+    return row;
+  });
+}
+
+export async function restoreDomain(deps: Deps, actor: Principal, listKey: string, reason: string, ip?: string) {
+  return inTransaction(deps.db, async (tx) => {
+    if (!(await exclusionInForce(tx, listKey))) throw new NotFoundError('not_excluded', `${listKey} is not excluded`);
+    const row = await insertExclusion(tx, {
+      listKey,
+      state: 'restored',
+      reason,
+      decidedBy: actor.credentialId,
+      decidedAt: deps.clock(),
+    });
+    await recordAudit(tx, {
+      actor: actor.credentialId,
+      action: 'domain.restore',
+      subject: `domain:${listKey}`,
+      detail: { reason },
+      ip: ip ?? null,
+      at: deps.clock(),
+    });
+    return row;
+  });
+}
+
+/**
+ * Sets how a registrable domain is keyed. `hostname` lists each reported host on its own
+ * (shared hosting); the domain's reports are re-keyed at once, the list at the next build.
+ */
+export async function setDomainPolicy(
+  deps: Deps,
+  actor: Principal,
+  listKey: string,
+  input: { granularity: 'registrable' | 'hostname'; reason: string },
+  ip?: string,
+) {
+  checkListKey(listKey);
+  const canonical = canonicalize(listKey);
+  if (!(canonical instanceof CanonicalizeError) && (canonical.kind !== 'domain' || canonical.domain !== listKey))
+    throw new InvalidInputError('not_registrable', `a policy is set on a registrable domain (${listKey} is not one)`, {
+      field: 'listKey',
+    });
+  return inTransaction(deps.db, async (tx) => {
+    const at = deps.clock();
+    await insertPolicy(tx, {
+      listKey,
+      granularity: input.granularity,
+      reason: input.reason,
+      setBy: actor.credentialId,
+      setAt: at,
+    });
+    const rekeyed = await rekeyReports(tx, listKey, input.granularity);
+    await recordAudit(tx, {
+      actor: actor.credentialId,
+      action: 'domain.policy',
+      subject: `domain:${listKey}`,
+      detail: { ...input, rekeyedReports: rekeyed },
+      ip: ip ?? null,
+      at,
+    });
+    return { listKey, granularity: input.granularity, reason: input.reason, rekeyedReports: rekeyed };
+  });
+}
