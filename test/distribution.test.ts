@@ -18,6 +18,7 @@ import { createTestContext, type TestContext } from './support/context.ts';
 import { databaseName } from './support/database.ts';
 import { build, listed, report } from './support/evidence.ts';
 import { hs256WithPublicKey, payloadOf, unsignedToken } from './support/jws.ts';
+import { hasBinaries, startUnbound } from './support/resolver.ts';
 import { worstof } from './support/server.ts';
 
 let ctx: TestContext;
@@ -209,6 +210,24 @@ print("verified")`;
       ).toMatchObject({ lastPulledVersion: 2, versionsBehind: 0 });
     } finally {
       await server.close();
+    }
+  });
+
+  it.skipIf(!hasBinaries('unbound', 'dig'))('blocks in a real resolver with the RPZ it pulled', async () => {
+    const out = path.join(dir, 'list.rpz');
+    const zoneDir = await mkdtemp(path.join(dir, 'unbound-'));
+    const resolver = await startUnbound(
+      zoneDir,
+      ['module-config: "respip iterator"', 'local-data: "ok.zz-clean.com. A 192.0.2.10"'],
+      ['rpz:', '  name: "rpz.worstof."', `  zonefile: "${out}"`],
+    );
+    try {
+      expect(resolver.query('zz-dist-three.org').status).toBe('NXDOMAIN');
+      expect(resolver.query('www.img.zz-dist-one.com').status).toBe('NXDOMAIN');
+      expect(resolver.query('zz-dist-two.net').status).not.toBe('NXDOMAIN'); // excluded in version 2
+      expect(resolver.query('ok.zz-clean.com').answers).toEqual(['A 192.0.2.10']);
+    } finally {
+      await resolver.stop();
     }
   });
 
