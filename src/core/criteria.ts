@@ -49,6 +49,11 @@ export interface Evidence {
   highestSeverity: number | null;
   latestOnlineAt: Date | null;
   excluded: boolean;
+  /**
+   * The same aggregate with the reports observed offline counted as if online, given when
+   * some are offline: the explanation then names the criteria that fail only because of them.
+   */
+  ifOnline?: Omit<Evidence, 'ifOnline'> | undefined;
 }
 
 export interface CriterionResult {
@@ -56,6 +61,8 @@ export interface CriterionResult {
   required: string | number | boolean;
   observed: string | number | boolean | null;
   pass: boolean;
+  /** Why, where the values alone do not say it (reports observed offline). */
+  note?: string;
 }
 
 export interface Evaluation {
@@ -65,10 +72,32 @@ export interface Evaluation {
 
 const DAY_MS = 86_400_000;
 
+const reportsText = (n: number) => (n === 1 ? '1 report' : `${n} reports`);
+
+/**
+ * One line per criterion. When reports are observed offline, the reportsOnline line says how
+ * many, and each line that fails only because their assessments no longer count says so.
+ */
 export function evaluate(evidence: Evidence, criteria: Criteria, now: Date): Evaluation {
+  const lines = criterionLines(evidence, criteria, now);
+  const offline = evidence.offlineReports;
+  if (offline > 0) {
+    const ifOnline = evidence.ifOnline && criterionLines({ ...evidence.ifOnline, offlineReports: 0 }, criteria, now);
+    lines.forEach((line, i) => {
+      if (line.name === 'reportsOnline')
+        line.note = `${reportsText(offline)} of ${evidence.reports} observed offline; their assessments no longer count`;
+      else if (!line.pass && ifOnline?.[i]?.pass)
+        line.note = `fails because ${reportsText(offline)} observed offline no longer count${offline === 1 ? 's' : ''}`;
+    });
+  }
+  return { included: lines.every((l) => l.pass), criteria: lines };
+}
+
+function criterionLines(evidence: Evidence, criteria: Criteria, now: Date): CriterionResult[] {
+  const online = evidence.reports - evidence.offlineReports;
   const daysSinceOnline =
     evidence.latestOnlineAt === null ? null : Math.floor((now.getTime() - evidence.latestOnlineAt.getTime()) / DAY_MS);
-  const lines: CriterionResult[] = [
+  return [
     {
       name: 'realChild',
       required: criteria.requireRealChild,
@@ -109,11 +138,13 @@ export function evaluate(evidence: Evidence, criteria: Criteria, now: Date): Eva
     },
     {
       name: 'reportsOnline',
-      required: 1,
-      observed: evidence.reports - evidence.offlineReports,
-      pass: evidence.reports > evidence.offlineReports,
+      required: 'at least 1 report not observed offline',
+      observed:
+        evidence.offlineReports > 0
+          ? `${online} of ${evidence.reports} (${evidence.offlineReports} observed offline)`
+          : `${online} of ${evidence.reports}`,
+      pass: online > 0,
     },
     { name: 'notExcluded', required: true, observed: !evidence.excluded, pass: !evidence.excluded },
   ];
-  return { included: lines.every((l) => l.pass), criteria: lines };
 }

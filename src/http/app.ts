@@ -19,6 +19,7 @@ import { registerList } from './routes/list.ts';
 import { registerNcb } from './routes/ncb.ts';
 import { registerOrganisations } from './routes/organisations.ts';
 import { registerReports } from './routes/reports.ts';
+import { registerReview } from './routes/review.ts';
 
 export type App = OpenAPIHono<AppEnv>;
 
@@ -52,6 +53,7 @@ export function createApp(deps: Deps): App {
   registerOrganisations(app, deps);
   registerCredentials(app, deps);
   registerReports(app, deps);
+  registerReview(app, deps);
   registerDomains(app, deps);
   registerDelisting(app, deps);
   registerBuilds(app, deps);

@@ -34,6 +34,7 @@ export const criterionResult = z.object({
   required: z.union([z.string(), z.number(), z.boolean()]),
   observed: z.union([z.string(), z.number(), z.boolean()]).nullable(),
   pass: z.boolean(),
+  note: z.string().optional().openapi({ description: 'why, where the values alone do not say it' }),
 });
 
 export const domainDetail = z

@@ -39,6 +39,11 @@ export async function explainDomain(deps: Deps, listKey: string) {
   const now = deps.clock();
   const criteria = await inTransaction(deps.db, activeCriteria);
   const [evidence] = await aggregateEvidence(deps.db, criteria.definition, now, textArray([listKey]));
+  // With reports observed offline, the same aggregate as if they were online tells which criteria fail because of them.
+  const [ifOnline] =
+    evidence && evidence.offlineReports > 0
+      ? await aggregateEvidence(deps.db, criteria.definition, now, textArray([listKey]), { countOffline: true })
+      : [];
   const [detail, history, exclusions, policies, requests] = await Promise.all([
     evidenceDetail(deps.db, listKey),
     listingHistory(deps.db, listKey),
@@ -63,7 +68,7 @@ export async function explainDomain(deps: Deps, listKey: string) {
     latestOnlineAt: null,
     excluded,
   };
-  const evaluation = evaluate(base, criteria.definition, now);
+  const evaluation = evaluate({ ...base, ifOnline }, criteria.definition, now);
   const state: DomainState | 'reported' = listed
     ? 'listed'
     : excluded

@@ -22,7 +22,7 @@ import { InvalidInputError, NotFoundError } from './errors.ts';
 import type { Principal } from './principal.ts';
 
 /** Clocks disagree a little; a timestamp further ahead than this is refused as "in the future". */
-const CLOCK_SKEW_MS = 5 * 60_000;
+export const CLOCK_SKEW_MS = 5 * 60_000;
 
 interface Valid {
   index: number;

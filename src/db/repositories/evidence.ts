@@ -28,10 +28,26 @@ interface Row {
   excluded: boolean;
 }
 
+/**
+ * Whether a confirmed assessment (alias `a`) meets the per-item criteria other than time: real
+ * child, apparent age, severity. Shared with the re-check queue, so the rule is written once.
+ */
+export function itemQualifiesSql(criteria: Criteria): SQL {
+  return sql`(${criteria.requireRealChild ? sql`a.real_child` : sql`true`}
+              and ${ageRankSql} <= ${ageRank(criteria.maxApparentAge)}
+              and a.severity >= ${criteria.minSeverity})`;
+}
+
+export interface EvidenceOptions {
+  /** Count reports observed offline as if online (what the evidence would be without the observations). */
+  countOffline?: boolean;
+}
+
 /** The aggregate: every list key with a report (or only `listKeys`), with its evidence. */
-export function evidenceQuery(criteria: Criteria, now: Date, listKeys?: SQL): SQL {
+export function evidenceQuery(criteria: Criteria, now: Date, listKeys?: SQL, options: EvidenceOptions = {}): SQL {
   const since = new Date(now.getTime() - criteria.onlineWithinDays * 86_400_000).toISOString();
   const keyFilter = listKeys ? sql`where r.list_key = any(${listKeys})` : sql``;
+  const online = options.countOffline ? sql`true` : sql`coalesce(lo.online, true)`;
   return sql`
     with latest_observation as (
       select distinct on (o.report_id) o.report_id, o.online
@@ -39,7 +55,7 @@ export function evidenceQuery(criteria: Criteria, now: Date, listKeys?: SQL): SQ
       order by o.report_id, o.observed_at desc, o.id desc
     ),
     counted as (
-      select r.id, r.list_key, coalesce(lo.online, true) as online
+      select r.id, r.list_key, ${online} as online
       from reports r left join latest_observation lo on lo.report_id = r.id
       ${keyFilter}
     ),
@@ -49,17 +65,14 @@ export function evidenceQuery(criteria: Criteria, now: Date, listKeys?: SQL): SQ
     ),
     confirmed as (
       select c.list_key, a.organisation_id, o.country, a.real_child, a.severity, a.observed_online_at,
-             ${ageRankSql} as age_rank
+             ${ageRankSql} as age_rank, ${itemQualifiesSql(criteria)} as item_qualifies
       from counted c
       join assessments a on a.report_id = c.id and a.verdict = 'confirmed'
       join organisations o on o.id = a.organisation_id
       where c.online
     ),
     scored as (
-      select *, (${criteria.requireRealChild ? sql`real_child` : sql`true`}
-                 and age_rank <= ${ageRank(criteria.maxApparentAge)}
-                 and severity >= ${criteria.minSeverity}
-                 and observed_online_at >= ${since}::timestamptz) as qualifies
+      select *, (item_qualifies and observed_online_at >= ${since}::timestamptz) as qualifies
       from confirmed
     ),
     per_key_confirmed as (
@@ -108,6 +121,12 @@ function toEvidence(row: Row): Evidence {
   };
 }
 
-export async function aggregateEvidence(db: Db, criteria: Criteria, now: Date, listKeys?: SQL): Promise<Evidence[]> {
-  return (await queryRows<Row>(db, evidenceQuery(criteria, now, listKeys))).map(toEvidence);
+export async function aggregateEvidence(
+  db: Db,
+  criteria: Criteria,
+  now: Date,
+  listKeys?: SQL,
+  options: EvidenceOptions = {},
+): Promise<Evidence[]> {
+  return (await queryRows<Row>(db, evidenceQuery(criteria, now, listKeys, options))).map(toEvidence);
 }

@@ -1,0 +1,197 @@
+/**
+ * The analysts' re-check queue, computed in SQL from the open listings. A report counts while
+ * its latest observation does not say offline (as in the evidence aggregate). A listed domain
+ * is due when its newest online confirmation (a confirmed assessment of a counted report, or a
+ * later online observation of one) is older than the review age, or when an open delisting
+ * request names it; those come first, then the oldest. Every step is a join on an index:
+ * listings_one_open, reports_list_key, observations_report, assessments_report_organisation,
+ * exclusions_list_key, delisting_requests_list_key.
+ */
+import { type SQL, sql } from 'drizzle-orm';
+import type { Criteria } from '../../core/criteria.ts';
+import { type Db, queryRows, textArray } from '../database.ts';
+import { itemQualifiesSql } from './evidence.ts';
+
+/** The smallest bigint: the sort key of a domain with no confirmation at all (oldest of all). */
+const NEVER = '-9223372036854775808';
+
+export interface QueueRow {
+  listKey: string;
+  listedSince: number;
+  openDelistingRequests: number;
+  lastConfirmedAt: Date | null;
+  expiresAt: Date | null;
+  reportCount: number;
+  /** The sort keys, for the next page's cursor. */
+  requested: boolean;
+  confirmedMicros: string;
+}
+
+/** Counted reports of the open listings: the latest observation of each, if any, is online. */
+const countedReports = (listKeys?: SQL) => sql`
+  select r.id, r.list_key, r.organisation_id, r.url_canonical, lo.observed_at as online_observed_at
+  from listings l
+  join reports r on r.list_key = l.list_key
+  left join lateral (
+    select o.online, o.observed_at from observations o
+    where o.report_id = r.id order by o.observed_at desc, o.id desc limit 1
+  ) lo on true
+  where l.removed_version is null and coalesce(lo.online, true)
+  ${listKeys ? sql`and l.list_key = any(${listKeys})` : sql``}`;
+
+export async function reviewQueuePage(
+  db: Db,
+  input: {
+    criteria: Criteria;
+    reviewBefore: Date;
+    after?: { requested: boolean; confirmedMicros: string; listKey: string } | undefined;
+    limit: number;
+  },
+): Promise<{ total: number; items: QueueRow[] }> {
+  const { criteria } = input;
+  const after = input.after
+    ? sql`where (q.s1 > ${input.after.requested ? 0 : 1}
+             or (q.s1 = ${input.after.requested ? 0 : 1}
+                 and (q.s2 > ${input.after.confirmedMicros}::bigint
+                      or (q.s2 = ${input.after.confirmedMicros}::bigint and q.list_key collate "C" > ${input.after.listKey}))))`
+    : sql``;
+  const rows = await queryRows<{
+    total: number | string;
+    list_key: string | null;
+    added_version: number | string;
+    requests: number | string;
+    confirmed_at: Date | string | null;
+    expires_at: Date | string | null;
+    report_count: number | string;
+    s1: number | string;
+    s2_text: string;
+  }>(
+    db,
+    sql`
+    with counted as (${countedReports()}),
+    confirmed as (
+      select c.list_key, c.id as report_id, c.online_observed_at, a.organisation_id, og.country,
+             a.observed_online_at, ${itemQualifiesSql(criteria)} as item_qualifies
+      from counted c
+      join assessments a on a.report_id = c.id and a.verdict = 'confirmed'
+      join organisations og on og.id = a.organisation_id
+    ),
+    per_key as (
+      select list_key, count(distinct report_id) as report_count,
+             greatest(max(observed_online_at), max(online_observed_at)) as confirmed_at
+      from confirmed group by list_key
+    ),
+    -- The domain keeps qualifying while enough organisations and countries each have a qualifying
+    -- assessment inside the window: until the Nth newest per-organisation (per-country) confirmation ages out.
+    org_nth as (
+      select list_key, at from (
+        select list_key, at, row_number() over (partition by list_key order by at desc) as n
+        from (select list_key, organisation_id, max(observed_online_at) as at
+              from confirmed where item_qualifies group by list_key, organisation_id) o
+      ) ranked where n = ${criteria.minConfirmingOrganisations}
+    ),
+    country_nth as (
+      select list_key, at from (
+        select list_key, at, row_number() over (partition by list_key order by at desc) as n
+        from (select list_key, country, max(observed_online_at) as at
+              from confirmed where item_qualifies group by list_key, country) k
+      ) ranked where n = ${criteria.minConfirmingCountries}
+    ),
+    queue as (
+      select l.list_key, l.added_version, p.confirmed_at, coalesce(p.report_count, 0) as report_count,
+             case when o.at is null or k.at is null then null
+                  else least(o.at, k.at) + make_interval(days => ${criteria.onlineWithinDays}) end as expires_at,
+             req.n as requests
+      from listings l
+      left join per_key p on p.list_key = l.list_key
+      left join org_nth o on o.list_key = l.list_key
+      left join country_nth k on k.list_key = l.list_key
+      left join lateral (select r.domain from reports r where r.list_key = l.list_key limit 1) dom on true
+      cross join lateral (
+        -- A request names the key, or (hostname policy) the host it is keyed on or one below it.
+        select count(*) as n from delisting_requests d
+        where d.list_key = any(array[l.list_key, coalesce(dom.domain, l.list_key)]) and d.state = 'open'
+          and (d.list_key = l.list_key or d.host = l.list_key
+               or right(d.host, length(l.list_key) + 1) = '.' || l.list_key)
+      ) req
+      where l.removed_version is null
+        and coalesce((select e.state from exclusions e where e.list_key = l.list_key order by e.id desc limit 1),
+                     'restored') <> 'excluded'
+    ),
+    due as (
+      select *, case when requests > 0 then 0 else 1 end as s1,
+             coalesce(floor(extract(epoch from confirmed_at) * 1000000)::bigint, ${NEVER}::bigint) as s2,
+             count(*) over () as total
+      from queue
+      where requests > 0 or confirmed_at is null or confirmed_at < ${input.reviewBefore.toISOString()}::timestamptz
+    )
+    -- The total rides along on a one-row join, so a page past the end still says it.
+    select t.total, q.* from (select count(*) as total from due) t
+    left join lateral (
+      select q.list_key, q.added_version, q.requests, q.confirmed_at, q.expires_at, q.report_count,
+             q.s1, q.s2, q.s2::text as s2_text
+      from due q ${after}
+      order by q.s1, q.s2, q.list_key collate "C"
+      limit ${input.limit}
+    ) q on true
+    order by q.s1, q.s2, q.list_key collate "C"`,
+  );
+  const total = Number(rows[0]?.total ?? 0);
+  const items = rows
+    .flatMap((r) => (r.list_key === null ? [] : [{ ...r, list_key: r.list_key }]))
+    .map((r) => ({
+      listKey: r.list_key,
+      listedSince: Number(r.added_version),
+      openDelistingRequests: Number(r.requests),
+      lastConfirmedAt: r.confirmed_at === null ? null : new Date(r.confirmed_at),
+      expiresAt: r.expires_at === null ? null : new Date(r.expires_at),
+      reportCount: Number(r.report_count),
+      requested: Number(r.s1) === 0,
+      confirmedMicros: r.s2_text,
+    }));
+  return { total, items };
+}
+
+export interface RecheckReport {
+  listKey: string;
+  id: number;
+  url: string;
+  organisation: { id: number; name: string; country: string };
+  lastConfirmedAt: Date;
+}
+
+/** The counted, confirmed reports of these keys, stalest confirmation first, at most `perKey` each. */
+export async function reportsToRecheck(db: Db, listKeys: readonly string[], perKey: number): Promise<RecheckReport[]> {
+  if (listKeys.length === 0) return [];
+  const rows = await queryRows<{
+    list_key: string;
+    id: number;
+    url_canonical: string;
+    organisation_id: number;
+    name: string;
+    country: string;
+    confirmed_at: Date | string;
+  }>(
+    db,
+    sql`
+    with counted as (${countedReports(textArray(listKeys))}),
+    per_report as (
+      select c.list_key, c.id, c.url_canonical, c.organisation_id,
+             greatest(max(a.observed_online_at), max(c.online_observed_at)) as confirmed_at
+      from counted c join assessments a on a.report_id = c.id and a.verdict = 'confirmed'
+      group by c.list_key, c.id, c.url_canonical, c.organisation_id
+    )
+    select p.list_key, p.id, p.url_canonical, p.organisation_id, og.name, og.country, p.confirmed_at
+    from (select *, row_number() over (partition by list_key order by confirmed_at, id) as n from per_report) p
+    join organisations og on og.id = p.organisation_id
+    where p.n <= ${perKey}
+    order by p.list_key, p.n`,
+  );
+  return rows.map((r) => ({
+    listKey: r.list_key,
+    id: Number(r.id),
+    url: r.url_canonical,
+    organisation: { id: Number(r.organisation_id), name: r.name, country: r.country },
+    lastConfirmedAt: new Date(r.confirmed_at),
+  }));
+}

@@ -1,0 +1,205 @@
+/**
+ * The review cycle. Observations say a report's material was found gone (or back): a report
+ * whose latest observation says offline stops counting at the next build. The re-check queue
+ * lists the listed domains due for a re-check before they would expire.
+ */
+import { inTransaction } from '../db/database.ts';
+import { recordAudit } from '../db/repositories/audit.ts';
+import { existingReportIds, insertObservations, type NewObservation } from '../db/repositories/observations.ts';
+import { findReportsByRef, getReport } from '../db/repositories/reports.ts';
+import { type RecheckReport, reportsToRecheck, reviewQueuePage } from '../db/repositories/review-queue.ts';
+import type { Deps } from '../deps.ts';
+import {
+  encodeReviewCursor,
+  type ObservationInput,
+  type ObservationItem,
+  type ObservationItemResult,
+  observationItem,
+  type ReviewCursor,
+} from '../schemas/review.ts';
+import { activeCriteria } from './criteria.ts';
+import { InvalidInputError, NotFoundError } from './errors.ts';
+import type { Principal } from './principal.ts';
+import { CLOCK_SKEW_MS } from './reports.ts';
+
+const DAY_MS = 86_400_000;
+/** Reports listed per queue item; `reportCount` has them all. */
+const REPORTS_PER_ITEM = 50;
+
+function observingOrganisation(actor: Principal): number {
+  if (actor.organisationId === null)
+    throw new InvalidInputError(
+      'no_organisation',
+      'this credential belongs to no organisation and cannot record observations',
+    );
+  return actor.organisationId;
+}
+
+const inFuture = (deps: Deps, date: Date) => date.getTime() > deps.clock().getTime() + CLOCK_SKEW_MS;
+const futureError = { code: 'date_in_future', message: 'observedAt is in the future', field: 'observedAt' };
+
+/** Records one observation of any organisation's report. */
+export async function observeReport(
+  deps: Deps,
+  actor: Principal,
+  reportId: number,
+  input: ObservationInput,
+  ip?: string,
+) {
+  const organisationId = observingOrganisation(actor);
+  if (inFuture(deps, input.observedAt))
+    throw new InvalidInputError(futureError.code, futureError.message, {
+      errors: [{ field: futureError.field, message: futureError.message }],
+    });
+  return inTransaction(deps.db, async (tx) => {
+    if (!(await getReport(tx, reportId))) throw new NotFoundError('unknown_report', `no report ${reportId}`);
+    const at = deps.clock();
+    const [row] = await insertObservations(tx, [
+      {
+        reportId,
+        organisationId,
+        observedAt: input.observedAt,
+        online: input.online,
+        note: input.note ?? null,
+        createdAt: at,
+      },
+    ]);
+    await recordAudit(tx, {
+      actor: actor.credentialId,
+      action: 'observation.record',
+      subject: `report:${reportId}`,
+      detail: { online: input.online, observedAt: input.observedAt.toISOString() },
+      ip: ip ?? null,
+      at,
+    });
+    return row!;
+  });
+}
+
+/**
+ * The bulk form. Every item is validated first (shape, date, the report it names); the valid
+ * ones are then written in one transaction with one audit row, so none is half-applied.
+ */
+export async function recordObservations(deps: Deps, actor: Principal, items: readonly unknown[], ip?: string) {
+  const organisationId = observingOrganisation(actor);
+  const results: ObservationItemResult[] = [];
+  const parsed: { index: number; item: ObservationItem }[] = [];
+  items.forEach((raw, index) => {
+    const result = observationItem.safeParse(raw);
+    if (!result.success) {
+      const issue = result.error.issues[0];
+      const field = issue?.path.map(String).join('.') || '(item)';
+      results.push({
+        index,
+        status: 'rejected',
+        error: { code: 'validation_failed', message: `${field}: ${issue?.message}`, field },
+      });
+    } else if (inFuture(deps, result.data.observedAt)) results.push({ index, status: 'rejected', error: futureError });
+    else parsed.push({ index, item: result.data });
+  });
+
+  await inTransaction(deps.db, async (tx) => {
+    const ids = await existingReportIds(
+      tx,
+      parsed.flatMap(({ item }) => (item.reportId === undefined ? [] : [item.reportId])),
+    );
+    const refs = parsed.flatMap(({ item }) => (item.externalRef === undefined ? [] : [item.externalRef]));
+    const byRef = new Map(
+      (await findReportsByRef(tx, organisationId, [...new Set(refs)])).map((r) => [r.externalRef, r.id]),
+    );
+    const at = deps.clock();
+    const valid: { index: number; row: NewObservation }[] = [];
+    for (const { index, item } of parsed) {
+      const reportId = item.reportId ?? byRef.get(item.externalRef ?? '');
+      if (reportId === undefined || (item.reportId !== undefined && !ids.has(reportId))) {
+        results.push({
+          index,
+          status: 'rejected',
+          error:
+            item.reportId !== undefined
+              ? { code: 'unknown_report', message: `no report ${item.reportId}`, field: 'reportId' }
+              : {
+                  code: 'unknown_report',
+                  message: `your organisation has no report ${item.externalRef}`,
+                  field: 'externalRef',
+                },
+        });
+        continue;
+      }
+      valid.push({
+        index,
+        row: {
+          reportId,
+          organisationId,
+          observedAt: item.observedAt,
+          online: item.online,
+          note: item.note ?? null,
+          createdAt: at,
+        },
+      });
+    }
+    if (valid.length === 0) return;
+    const written = await insertObservations(
+      tx,
+      valid.map((v) => v.row),
+    );
+    // RETURNING gives the rows in the order of VALUES, chunk after chunk.
+    written.forEach((row, i) => {
+      results.push({ index: valid[i]!.index, status: 'recorded', id: row.id, reportId: row.reportId });
+    });
+    await recordAudit(tx, {
+      actor: actor.credentialId,
+      action: 'observation.record',
+      subject: `organisation:${organisationId}`,
+      detail: {
+        recorded: written.length,
+        offline: valid.filter((v) => !v.row.online).length,
+        reportIds: [...new Set(written.map((r) => r.reportId))],
+      },
+      ip: ip ?? null,
+      at,
+    });
+  });
+
+  results.sort((a, b) => a.index - b.index);
+  const recorded = results.filter((r) => r.status === 'recorded').length;
+  return { summary: { recorded, rejected: results.length - recorded }, results };
+}
+
+/** A page of the re-check queue: requested domains first, then the longest unconfirmed. */
+export async function reviewQueue(deps: Deps, query: { cursor?: ReviewCursor | undefined; limit: number }) {
+  const now = deps.clock();
+  const criteria = await inTransaction(deps.db, activeCriteria);
+  const reviewAfterDays = deps.config.WOL_REVIEW_AFTER_DAYS;
+  const { total, items: rows } = await reviewQueuePage(deps.db, {
+    criteria: criteria.definition,
+    reviewBefore: new Date(now.getTime() - reviewAfterDays * DAY_MS),
+    after: query.cursor,
+    limit: query.limit + 1,
+  });
+  const page = rows.slice(0, query.limit);
+  const reports = new Map<string, Omit<RecheckReport, 'listKey'>[]>();
+  for (const { listKey, ...report } of await reportsToRecheck(
+    deps.db,
+    page.map((r) => r.listKey),
+    REPORTS_PER_ITEM,
+  ))
+    reports.set(listKey, [...(reports.get(listKey) ?? []), report]);
+  const items = page.map((row) => ({
+    listKey: row.listKey,
+    listedSince: row.listedSince,
+    openDelistingRequests: row.openDelistingRequests,
+    lastConfirmedAt: row.lastConfirmedAt,
+    expiresAt: row.expiresAt,
+    daysLeft: row.expiresAt === null ? 0 : Math.max(0, Math.floor((row.expiresAt.getTime() - now.getTime()) / DAY_MS)),
+    reportCount: row.reportCount,
+    reports: reports.get(row.listKey) ?? [],
+  }));
+  const last = page.at(-1);
+  return {
+    reviewAfterDays,
+    total,
+    items,
+    nextCursor: rows.length > query.limit && last ? encodeReviewCursor(last) : null,
+  };
+}
