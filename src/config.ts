@@ -62,6 +62,9 @@ export const configSchema = z.object({
   WOL_KEEP_VERSIONS: int(500, 2, 1_000_000),
   WOL_REVIEW_AFTER_DAYS: int(30, 1, 3650),
   WOL_MAX_BODY_BYTES: int(16 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+  /** Public delisting requests each client address may send per WOL_DELISTING_WINDOW (per instance). */
+  WOL_DELISTING_RATE: int(5, 1, 1_000_000),
+  WOL_DELISTING_WINDOW: duration('10m'),
   WOL_POLL_INTERVAL: duration('1h'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
 });

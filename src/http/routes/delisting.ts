@@ -1,13 +1,38 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { bodyLimit } from 'hono/body-limit';
 import type { Deps } from '../../deps.ts';
 import { delistingDecision, delistingInput, delistingReceipt, delistingRequest } from '../../schemas/domains.ts';
 import { browseDelistingRequests, decideDelisting, requestDelisting } from '../../services/delisting.ts';
 import type { App } from '../app.ts';
 import { principalOf, requireRoles } from '../auth.ts';
 import { jsonBody, jsonContent, problems } from '../openapi.ts';
+import { problem, problemResponse } from '../problem.ts';
+import { FixedWindowLimiter, rateLimit } from '../rate-limit.ts';
+
+/**
+ * The largest public request body: the schema's longest fields (2048 + 320 + 5000 characters)
+ * written in three-byte UTF-8 fit with room to spare; nothing bigger is read into memory.
+ */
+export const DELISTING_MAX_BYTES = 32 * 1024;
 
 export function registerDelisting(app: App, deps: Deps): void {
   const analysts = requireRoles(deps, 'analyst', 'admin');
+  // Counted before the body is read or validated: malformed and oversized requests use up the limit too.
+  const limited = rateLimit(
+    new FixedWindowLimiter({
+      limit: deps.config.WOL_DELISTING_RATE,
+      windowMs: deps.config.WOL_DELISTING_WINDOW * 1000,
+    }),
+    deps.clock,
+  );
+  const bounded = bodyLimit({
+    maxSize: DELISTING_MAX_BYTES,
+    onError: (c) =>
+      problemResponse(
+        c,
+        problem(413, 'body_too_large', `the request body is larger than ${DELISTING_MAX_BYTES} bytes`),
+      ),
+  });
 
   app.openapi(
     createRoute({
@@ -15,7 +40,12 @@ export function registerDelisting(app: App, deps: Deps): void {
       path: '/v1/delisting-requests',
       tags: ['delisting'],
       summary: 'Ask for a domain to be reviewed (public; the answer never says whether it is listed)',
+      description:
+        `Limited per client address (${deps.config.WOL_DELISTING_RATE} requests per ${deps.config.WOL_DELISTING_WINDOW} s on each ` +
+        `instance; 429 with Retry-After past it) and to ${DELISTING_MAX_BYTES} bytes. The same domain and contact on ` +
+        'the same UTC day is one request.',
       security: [],
+      middleware: [limited, bounded],
       request: { body: jsonBody(delistingInput) },
       responses: { 202: jsonContent(delistingReceipt, 'Received'), ...problems(413, 422, 429) },
     }),
