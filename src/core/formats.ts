@@ -1,11 +1,16 @@
 /**
- * Artifact renderers (DESIGN section 8): entries in, exact bytes out. Pure and
- * deterministic: entries arrive sorted bytewise, nothing reads a clock, so the same
- * snapshot always renders the same bytes, and the manifest's digests stay true.
- * IP keys appear only in txt, json, csv and sha256; DNS formats list domains only.
- * Lines end in LF everywhere (csv included): one convention for every consumer's diff.
+ * Artifact renderers (DESIGN section 8). Pure: no I/O, no clock, no randomness; the
+ * same entries and context always give the same bytes, because the manifest signs
+ * their sha256.
+ *
+ * Invariants every renderer relies on, checked by `renderArtifact` before rendering:
+ * entries are sorted bytewise by key with no duplicates, and every key is a canonical
+ * list key (a lowercase ASCII domain, a dotted-quad IPv4 or a compressed lowercase
+ * IPv6 address). A key outside that alphabet could inject lines into a zone or a
+ * configuration file, so a bad key fails the whole render instead of being escaped.
  */
 import { createHash } from 'node:crypto';
+import type { HostKind } from './canonicalize.ts';
 
 export const formats = ['txt', 'json', 'csv', 'hosts', 'rpz', 'unbound', 'sha256'] as const;
 export type Format = (typeof formats)[number];
@@ -15,15 +20,15 @@ export const contentTypes: Record<Format, string> = {
   json: 'application/json',
   csv: 'text/csv; charset=utf-8',
   hosts: 'text/plain; charset=utf-8',
+  // RFC 4027: a DNS master file.
   rpz: 'text/dns',
   unbound: 'text/plain; charset=utf-8',
   sha256: 'text/plain; charset=utf-8',
 };
 
+/** A listed key and the snapshot version it has been listed since. */
 export interface Entry {
-  /** A registrable domain, a full hostname (hostname policy), or an IPv4/IPv6 address. */
   key: string;
-  /** The version this key has been listed since. */
   since: number;
 }
 
@@ -31,56 +36,147 @@ export interface RenderContext {
   list: 'worst-of';
   version: number;
   createdAt: Date;
-  /** RPZ: answer with a CNAME to this STOP page host instead of NXDOMAIN. */
+  /** When set, the RPZ answers listed names with a CNAME to this host instead of NXDOMAIN. */
   blockPageHost?: string | undefined;
 }
 
-export const isIpKey = (key: string): boolean => key.includes(':') || /^\d{1,3}(\.\d{1,3}){3}$/.test(key);
-const kindOf = (key: string) => (key.includes(':') ? 'ipv6' : isIpKey(key) ? 'ipv4' : 'domain');
+const LABEL = '[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?';
+/**
+ * At least two labels (a single label would be a TLD: `*.com CNAME .` blocks all of it),
+ * and a last label that is not a number (the URL standard reads such a host as IPv4).
+ */
+const DOMAIN = new RegExp(`^(?=.{1,253}$)(?:${LABEL}\\.)+(?!\\d+$)${LABEL}$`);
+const OCTET = '(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
+const IPV4 = new RegExp(`^${OCTET}(?:\\.${OCTET}){3}$`);
+const MAX_SERIAL = 0xffff_ffff;
+/**
+ * An owner name `*.<key>.<zone>.` must fit in 255 octets, i.e. key length + zone name
+ * length <= 250, or BIND refuses the whole zone ("ran out of space"). The zone name is
+ * the resolver's choice; capping keys at 200 characters leaves it 50.
+ */
+const MAX_RPZ_KEY_LENGTH = 200;
 
-const lines = (rows: readonly string[]) => rows.map((row) => `${row}\n`).join('');
-const domainsOf = (entries: readonly Entry[]) => entries.filter((e) => !isIpKey(e.key)).map((e) => e.key);
+/** True for a canonical IPv4 (no leading zeros) or lowercase compressed IPv6 list key. */
+export function isIpKey(key: string): boolean {
+  return keyKind(key) !== 'domain';
+}
 
-/** RPZ timers: refresh hourly, retry every 10 minutes, expire after a week, negative TTL 5 minutes. */
-const RPZ_TTL = 300;
+function keyKind(key: string): HostKind {
+  if (IPV4.test(key)) return 'ipv4';
+  if (isIpv6(key)) return 'ipv6';
+  return 'domain';
+}
 
-const renderers: Record<Format, (entries: readonly Entry[], context: RenderContext) => string> = {
-  txt: (entries) => lines(entries.map((e) => e.key)),
+function isIpv6(key: string): boolean {
+  if (!/^[0-9a-f:]{2,39}$/.test(key)) return false;
+  const halves = key.split('::');
+  if (halves.length > 2) return false;
+  const groups = halves.flatMap((half) => (half === '' ? [] : half.split(':')));
+  if (groups.some((group) => group.length < 1 || group.length > 4)) return false;
+  return halves.length === 2 ? groups.length <= 7 : groups.length === 8;
+}
+
+/** entries are already sorted bytewise by key; the output must be byte-for-byte deterministic (no clock reads) */
+export function renderArtifact(format: Format, entries: readonly Entry[], context: RenderContext): Uint8Array {
+  checkInput(entries, context);
+  return new TextEncoder().encode(renderers[format](entries, context));
+}
+
+type Renderer = (entries: readonly Entry[], context: RenderContext) => string;
+
+const renderers: Record<Format, Renderer> = {
+  txt: (entries) => lines(entries.map((entry) => entry.key)),
+
   json: (entries, context) =>
     `${JSON.stringify({
       list: context.list,
       version: context.version,
       createdAt: context.createdAt.toISOString(),
       count: entries.length,
-      entries: entries.map((e) => ({ key: e.key, kind: kindOf(e.key), since: e.since })),
+      entries: entries.map((entry) => ({ key: entry.key, kind: keyKind(entry.key), since: entry.since })),
     })}\n`,
+
+  // LF line endings, not RFC 4180's CRLF: every other artifact is LF and the consumers
+  // are Unix tools. Keys, kinds and numbers never contain a comma, quote or line break
+  // (checkInput guarantees it), so no field ever needs RFC 4180 quoting.
   csv: (entries) =>
-    lines(['list_key,kind,listed_since_version', ...entries.map((e) => `${e.key},${kindOf(e.key)},${e.since}`)]),
+    lines(['list_key,kind,listed_since_version', ...entries.map((e) => `${e.key},${keyKind(e.key)},${e.since}`)]),
+
+  // A hosts file matches exact names only: subdomains of a listed domain are not covered.
   hosts: (entries, context) =>
-    lines([`# ${context.list} version ${context.version}`, ...domainsOf(entries).map((domain) => `0.0.0.0 ${domain}`)]),
-  rpz: (entries, context) => {
-    // Owner names are relative to the zone's origin, so the zone works under whatever name the resolver gives it.
-    const target = context.blockPageHost ? `${context.blockPageHost}.` : '.';
-    const records = domainsOf(entries).flatMap((domain) => [
-      `${domain} CNAME ${target}`,
-      `*.${domain} CNAME ${target}`,
-    ]);
-    return lines([
-      `; ${context.list} version ${context.version}, response policy zone`,
-      `$TTL ${RPZ_TTL}`,
-      `@ SOA localhost. hostmaster.localhost. ${context.version} 3600 600 604800 ${RPZ_TTL}`,
-      '@ NS localhost.',
-      ...records,
-    ]);
-  },
+    lines([`# ${context.list} version ${context.version}`, ...domains(entries).map((key) => `0.0.0.0 ${key}`)]),
+
+  rpz: renderRpz,
+
+  // Included inside unbound's `server:` clause; a local zone covers every name below it.
   unbound: (entries, context) =>
     lines([
       `# ${context.list} version ${context.version}: include inside unbound's server: clause`,
-      ...domainsOf(entries).map((domain) => `local-zone: "${domain}." always_nxdomain`),
+      ...domains(entries).map((key) => `local-zone: "${key}." always_nxdomain`),
     ]),
-  sha256: (entries) => lines(entries.map((e) => createHash('sha256').update(e.key).digest('hex')).sort()),
+
+  // Sorted by hash, not by key, so the order says nothing about the keys.
+  sha256: (entries) => lines(entries.map((entry) => createHash('sha256').update(entry.key).digest('hex')).sort()),
 };
 
-export function renderArtifact(format: Format, entries: readonly Entry[], context: RenderContext): Uint8Array {
-  return new TextEncoder().encode(renderers[format](entries, context));
+/**
+ * Owner names are relative to the zone origin (no `$ORIGIN`), so the zone works under
+ * whatever name the resolver loads it as. `CNAME .` is the RPZ NXDOMAIN action; a CNAME
+ * to another name is a local-data rewrite to the block page.
+ */
+function renderRpz(entries: readonly Entry[], context: RenderContext): string {
+  const target = context.blockPageHost === undefined ? '.' : `${context.blockPageHost}.`;
+  const records: string[] = [];
+  for (const key of domains(entries)) {
+    const omitted = rpzOmission(key);
+    if (omitted) {
+      records.push(`; omitted ${key}: ${omitted}`);
+      continue;
+    }
+    records.push(`${key} CNAME ${target}`, `*.${key} CNAME ${target}`);
+  }
+  // Serial = version; refresh 1h, retry 10min, expire 1 week, negative TTL 5min.
+  return lines([
+    `; ${context.list} version ${context.version}, response policy zone`,
+    '$TTL 300',
+    `@ SOA localhost. hostmaster.localhost. ${context.version} 3600 600 604800 300`,
+    '@ NS localhost.',
+    ...records,
+  ]);
+}
+
+function rpzOmission(key: string): string | undefined {
+  if (key.length > MAX_RPZ_KEY_LENGTH) return `longer than ${MAX_RPZ_KEY_LENGTH} characters`;
+  // A last label `rpz-ip`, `rpz-nsdname`, `rpz-nsip` or `rpz-client-ip` would turn the
+  // owner into a trigger of another kind: `*.com.rpz-nsdname` blocks every name served
+  // from a `.com` name server. No real TLD starts with `rpz-`.
+  if (/(?:^|\.)rpz-[^.]*$/.test(key)) return 'its last label is reserved for RPZ triggers';
+  return undefined;
+}
+
+function domains(entries: readonly Entry[]): string[] {
+  return entries.map((entry) => entry.key).filter((key) => !isIpKey(key));
+}
+
+/** Each line LF-terminated, so no lines is an empty string. */
+function lines(items: readonly string[]): string {
+  return items.map((item) => `${item}\n`).join('');
+}
+
+function checkInput(entries: readonly Entry[], context: RenderContext): void {
+  if (!Number.isSafeInteger(context.version) || context.version < 0 || context.version > MAX_SERIAL)
+    throw new RangeError(`version ${context.version} is not an integer in [0, ${MAX_SERIAL}] (the RPZ serial)`);
+  if (Number.isNaN(context.createdAt.getTime())) throw new RangeError('createdAt is an invalid date');
+  if (context.blockPageHost !== undefined && !DOMAIN.test(context.blockPageHost))
+    throw new RangeError(`block page host ${JSON.stringify(context.blockPageHost)} is not a lowercase domain`);
+  let previous: string | undefined;
+  for (const { key, since } of entries) {
+    if (!DOMAIN.test(key) && !isIpKey(key)) throw new RangeError(`${JSON.stringify(key)} is not a canonical list key`);
+    // Keys are ASCII here, so UTF-16 order is byte order.
+    if (previous !== undefined && !(previous < key))
+      throw new RangeError(`entries are not sorted bytewise without duplicates at ${JSON.stringify(key)}`);
+    if (!Number.isSafeInteger(since) || since < 0)
+      throw new RangeError(`since ${since} of ${JSON.stringify(key)} is not a non-negative integer`);
+    previous = key;
+  }
 }
