@@ -18,7 +18,7 @@ afterAll(() => ctx.close());
 
 let sequence = 0;
 /** A request as it arrives from `address` on Node: the socket's peer, whatever the headers say. */
-function ask(address: string, body: unknown = {}, headers: Record<string, string> = {}) {
+async function ask(address: string, body: unknown = {}, headers: Record<string, string> = {}): Promise<Response> {
   const payload = {
     domain: 'zz-unlisted.com',
     contact: `owner-${++sequence}@zz-site.example`,
