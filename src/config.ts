@@ -2,8 +2,8 @@
  * Configuration: one zod schema over the environment, parsed once at start-up.
  * A bad value stops the start with a message naming the variable.
  */
-import { validate as validateCron } from 'node-cron';
 import { z } from 'zod';
+import { cronShapeError } from './core/cron-expression.ts';
 import { parseDuration } from './core/duration.ts';
 
 const duration = (fallback: string) =>
@@ -39,7 +39,11 @@ export const configSchema = z.object({
   WOL_BUILD_CRON: z
     .string()
     .default('0 * * * *')
-    .refine((v) => v === 'off' || validateCron(v), 'expected a cron expression (five or six fields) or "off"'),
+    // The shape only, so Workers load no scheduler; Node's start-up asks node-cron too (schedule/cron.ts).
+    .refine(
+      (v) => v === 'off' || cronShapeError(v) === null,
+      'expected a cron expression (five or six fields) or "off"',
+    ),
   WOL_BOOTSTRAP_ADMIN_TOKEN: optionalString.pipe(
     z
       .string()

@@ -12,7 +12,7 @@ import { migrate } from './db/migrate.ts';
 import type { Deps } from './deps.ts';
 import { createApp } from './http/app.ts';
 import { createLogger, type Logger } from './logger.ts';
-import { startSchedule } from './schedule/cron.ts';
+import { assertSchedulable, startSchedule } from './schedule/cron.ts';
 import { ensureBootstrapAdmin } from './services/bootstrap.ts';
 import { fileKeyVault } from './services/file-key-vault.ts';
 import { ensureSigningKey } from './services/keys.ts';
@@ -48,6 +48,7 @@ export async function openNode(
 }
 
 export async function startNode(config: Config): Promise<NodeRuntime> {
+  assertSchedulable(config.WOL_BUILD_CRON);
   const log = createLogger(config.LOG_LEVEL);
   const { deps, database } = await openNode(config, log);
   const schedule = config.WOL_BUILD_CRON === 'off' ? null : startSchedule(deps, config.WOL_BUILD_CRON);

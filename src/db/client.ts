@@ -1,14 +1,16 @@
 /**
- * Opens the database: postgres.js when a URL is given, else embedded PGlite in a folder.
+ * Opens the database on Node: postgres.js when a URL is given, else embedded PGlite in a
+ * folder. The Workers entry imports ./postgres.ts alone, so PGlite never reaches its bundle.
  */
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
-import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
-import postgres from 'postgres';
 import type { Database, Db } from './database.ts';
+import { openPostgres } from './postgres.ts';
 import * as schema from './schema.ts';
+
+export { openPostgres };
 
 export interface DatabaseOptions {
   databaseUrl?: string | undefined;
@@ -26,15 +28,6 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     db: drizzlePglite(client, { schema }) as unknown as Db,
     kind: 'pglite',
     close: () => client.close(),
-  };
-}
-
-export function openPostgres(url: string, max = 10): Database {
-  const client = postgres(url, { max, onnotice: () => {}, connection: { application_name: 'worstof' } });
-  return {
-    db: drizzlePostgres(client, { schema }) as unknown as Db,
-    kind: 'postgresql',
-    close: () => client.end({ timeout: 5 }),
   };
 }
 
