@@ -1,0 +1,134 @@
+/**
+ * Cloudflare Workers entry: the same createApp(deps) and buildSnapshot as the Node entry
+ * (node.ts), over postgres.js on Workers TCP sockets. Nothing Node-only is reached from here
+ * (no fs, node-cron, PGlite or pino). Each request and each cron invocation opens one
+ * connection (Hyperdrive pools them) and closes it once the response is out, in waitUntil:
+ * a socket cannot outlive the request that opened it. The worker never migrates the
+ * database: run `npx worstof migrate` with DATABASE_URL first.
+ */
+import { type Config, ConfigError, loadConfig } from './config.ts';
+import { createConsoleLogger } from './console-logger.ts';
+import { parseSigningKey, type SigningKey } from './core/signing.ts';
+import { openPostgres } from './db/postgres.ts';
+import type { Deps } from './deps.ts';
+import { createApp } from './http/app.ts';
+import { problem } from './http/problem.ts';
+import type { Logger } from './logger.ts';
+import { ensureBootstrapAdmin } from './services/bootstrap.ts';
+import { buildSnapshot } from './services/build.ts';
+import { configuredKeyVault } from './services/key-vault.ts';
+import { ensureSigningKey } from './services/keys.ts';
+
+export interface WorkerEnv {
+  /** A Hyperdrive binding; preferred over DATABASE_URL when both are there. */
+  HYPERDRIVE?: { connectionString: string };
+  DATABASE_URL?: string;
+  /** The private Ed25519 JWK the builds sign with: Workers have no key folder. */
+  WOL_SIGNING_KEY?: string;
+  [name: string]: unknown;
+}
+
+/** The parts of the Workers runtime this entry uses (no @cloudflare/workers-types needed). */
+export interface WorkerContext {
+  waitUntil(promise: Promise<unknown>): void;
+}
+export interface ScheduledController {
+  cron: string;
+  scheduledTime: number;
+}
+
+interface Setup {
+  config: Config & { DATABASE_URL: string };
+  log: Logger;
+  signingKey: SigningKey | null;
+}
+
+/**
+ * Parsed once per isolate, per env. Only the resolved value is shared, never a pending
+ * promise: Workers refuse a promise settled by another request's I/O.
+ */
+let cached: { env: WorkerEnv; setup: Setup } | null = null;
+/** Set once the configured key and bootstrap admin are known to be in the database. */
+let prepared = false;
+
+async function setUp(env: WorkerEnv): Promise<Setup> {
+  if (cached?.env === env) return cached.setup;
+  const vars = Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => typeof e[1] === 'string'));
+  const config = loadConfig({ ...vars, DATABASE_URL: env.HYPERDRIVE?.connectionString ?? vars.DATABASE_URL });
+  if (!config.DATABASE_URL)
+    throw new ConfigError('invalid configuration:\n  DATABASE_URL: bind HYPERDRIVE or set the DATABASE_URL secret');
+  const log = createConsoleLogger(config.LOG_LEVEL);
+  const signingKey = config.WOL_SIGNING_KEY ? await parseSigningKey(config.WOL_SIGNING_KEY) : null;
+  const setup = { config: { ...config, DATABASE_URL: config.DATABASE_URL }, log, signingKey };
+  cached = { env, setup };
+  return setup;
+}
+
+/** What openNode does at start, done by the first request or cron run of an isolate. */
+async function prepare(deps: Deps, signingKey: SigningKey | null): Promise<void> {
+  if (prepared) return;
+  if (deps.config.WOL_BOOTSTRAP_ADMIN_TOKEN) await ensureBootstrapAdmin(deps, deps.config.WOL_BOOTSTRAP_ADMIN_TOKEN);
+  if (signingKey) await ensureSigningKey(deps, signingKey);
+  prepared = true;
+}
+
+/** Runs `work` over a connection of its own, closed after it. */
+async function withDeps<T>(setup: Setup, ctx: WorkerContext, work: (deps: Deps) => Promise<T>): Promise<T> {
+  const database = openPostgres(setup.config.DATABASE_URL, 1);
+  const deps: Deps = {
+    db: database.db,
+    config: setup.config,
+    clock: () => new Date(),
+    log: setup.log,
+    vault: configuredKeyVault(setup.signingKey),
+  };
+  try {
+    return await work(deps);
+  } finally {
+    ctx.waitUntil(database.close());
+  }
+}
+
+/**
+ * The app sends artifacts gzipped from storage with Content-Encoding: gzip. The Workers
+ * runtime would compress such a body again unless told it already is (`encodeBody: manual`):
+ * a client would get gzip inside gzip, and a digest that matches neither.
+ */
+function sentAsIs(response: Response): Response {
+  if (!response.headers.has('content-encoding')) return response;
+  const { status, statusText, headers, body } = response;
+  return new Response(body, { status, statusText, headers, encodeBody: 'manual' } as ResponseInit);
+}
+
+const misconfigured = (error: unknown) => {
+  console.error(JSON.stringify({ level: 50, msg: 'worstof is misconfigured', err: String(error) }));
+  const body = problem(500, 'misconfigured', 'the service is misconfigured; its operator has been told in the log');
+  return Response.json(body, { status: 500, headers: { 'content-type': 'application/problem+json' } });
+};
+
+export default {
+  async fetch(request: Request, env: WorkerEnv, ctx: WorkerContext): Promise<Response> {
+    let setup: Setup;
+    try {
+      setup = await setUp(env);
+    } catch (error) {
+      return misconfigured(error);
+    }
+    return withDeps(setup, ctx, async (deps) => {
+      // A database that does not answer yet must not stop /healthz from saying so.
+      await prepare(deps, setup.signingKey).catch((error) => deps.log.warn({ err: error }, 'start-up checks failed'));
+      // `WORKERS` tells the app to take the client address from CF-Connecting-IP.
+      return sentAsIs(await createApp(deps).fetch(request, { WORKERS: true }, ctx as never));
+    });
+  },
+
+  /** The cron trigger (wrangler.toml): the same build as Node's schedule; the timestamp is refreshed either way. */
+  async scheduled(controller: ScheduledController, env: WorkerEnv, ctx: WorkerContext): Promise<void> {
+    const setup = await setUp(env);
+    await withDeps(setup, ctx, async (deps) => {
+      await prepare(deps, setup.signingKey);
+      deps.log.info({ cron: controller.cron }, 'scheduled build');
+      await buildSnapshot(deps, { trigger: 'schedule' });
+    });
+  },
+};

@@ -1,0 +1,138 @@
+/**
+ * The Workers entry, bundled by wrangler and run in workerd (wrangler's unstable_dev, offline)
+ * against the real PostgreSQL: health, a signed manifest that verifies against the worker's
+ * own JWK Set, and a cron run that builds the next version. The data is made through the
+ * Node app on the same database, as a mixed deployment would. PostgreSQL only: workerd
+ * cannot reach an in-process PGlite.
+ */
+import { mkdirSync } from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Unstable_DevWorker, unstable_dev } from 'wrangler';
+import { generateSigningKey, type SigningKey } from '../src/core/signing.ts';
+import { checkArtifact, verifyManifest } from '../src/core/verify.ts';
+import { queryRows } from '../src/db/database.ts';
+import { type Actors, createActors } from './support/actors.ts';
+import { createTestContext, type TestContext } from './support/context.ts';
+import { onPostgres } from './support/database.ts';
+import { build, report } from './support/evidence.ts';
+
+if (!onPostgres)
+  console.log('worker.test.ts skipped: workerd needs a PostgreSQL server to reach (set DATABASE_URL to run it)');
+
+const root = path.resolve(import.meta.dirname, '..');
+
+describe.skipIf(!onPostgres)('the Workers entry in workerd', () => {
+  let ctx: TestContext;
+  let a: Actors;
+  let key: SigningKey;
+  let worker: Unstable_DevWorker;
+
+  const get = (url: string, token?: string, headers: Record<string, string> = {}) =>
+    worker.fetch(url, { headers: token ? { ...headers, authorization: `Bearer ${token}` } : headers });
+
+  /** The bytes on the wire, undecoded (fetch would undo one layer of gzip). */
+  const rawGet = (url: string, headers: Record<string, string>) =>
+    new Promise<{ headers: http.IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
+      http
+        .get({ host: '127.0.0.1', port: worker.port, path: url, headers }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('end', () => resolve({ headers: res.headers, body: Buffer.concat(chunks) }));
+        })
+        .on('error', reject);
+    });
+
+  beforeAll(async () => {
+    ctx = await createTestContext();
+    a = await createActors(ctx);
+    await report(ctx, a, 'https://first-zz-worker.example/a');
+    expect((await build(ctx, a)).version).toBe(1);
+    key = await generateSigningKey();
+
+    // wrangler keeps its state in the project and asks nothing online.
+    process.env.XDG_CONFIG_HOME = path.join(root, '.xdg');
+    process.env.CLOUDFLARE_CF_FETCH_ENABLED = 'false';
+    process.env.WRANGLER_SEND_METRICS = 'false';
+    mkdirSync(process.env.XDG_CONFIG_HOME, { recursive: true });
+    worker = await unstable_dev(path.join(root, 'src/worker.ts'), {
+      config: path.join(root, 'wrangler.toml'),
+      vars: { DATABASE_URL: ctx.databaseUrl!, WOL_SIGNING_KEY: JSON.stringify(key.privateJwk), LOG_LEVEL: 'warn' },
+      ip: '127.0.0.1',
+      port: 0,
+      inspectorPort: 0,
+      local: true,
+      logLevel: 'warn',
+      experimental: { disableExperimentalWarning: true, testScheduled: true, disableDevRegistry: true },
+    });
+  }, 120_000);
+
+  afterAll(async () => {
+    await worker?.stop();
+    await ctx?.close();
+  });
+
+  it('answers /healthz from the database', async () => {
+    const res = await get('/healthz');
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: 'ok' });
+  });
+
+  it('serves a signed manifest and artifacts that verify against its JWK Set', async () => {
+    const jwks = (await (await get('/.well-known/jwks.json')).json()) as { keys: { kid: string; status: string }[] };
+    // The configured key was registered by the worker's first request: it signs from now on.
+    expect(jwks.keys.find((k) => k.status === 'active')?.kid).toBe(key.kid);
+
+    const res = await get('/v1/list/manifest', a.isp, { 'cf-connecting-ip': '192.0.2.7' });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/jose');
+    const manifest = await verifyManifest(await res.text(), jwks as never, new Date());
+    expect(manifest.version).toBe(1);
+
+    const txt = await get('/v1/list/1.txt', a.isp);
+    expect(txt.status).toBe(200);
+    const bytes = new Uint8Array(await txt.arrayBuffer());
+    checkArtifact(manifest, 'txt', bytes);
+    expect(new TextDecoder().decode(bytes)).toBe('first-zz-worker.example\n');
+    // Gzipped from storage once, not again by the runtime.
+    const gz = await rawGet('/v1/list/1.txt', { authorization: `Bearer ${a.isp}`, 'accept-encoding': 'gzip' });
+    expect(gz.headers['content-encoding']).toBe('gzip');
+    checkArtifact(manifest, 'txt', new Uint8Array(gunzipSync(gz.body)));
+
+    expect((await get('/v1/list/manifest')).status).toBe(401);
+  });
+
+  it('records each pull with the address Cloudflare gives (CF-Connecting-IP)', async () => {
+    // Pull records are written after the response, in waitUntil: wait for them, bounded.
+    let rows: { ip: string }[] = [];
+    for (let i = 0; i < 50 && rows.length === 0; i++) {
+      rows = await queryRows<{ ip: string }>(ctx.deps.db, sql`select ip from pulls where format = 'manifest'`);
+      if (rows.length === 0) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(rows.map((r) => r.ip)).toContain('192.0.2.7');
+  });
+
+  it('builds the next version on a scheduled event, signed with the configured key', async () => {
+    await report(ctx, a, 'https://second-zz-worker.example/b');
+    const res = await get('/__scheduled?cron=0+*+*+*+*');
+    expect(res.status).toBe(200);
+
+    const runs = await queryRows<{ trigger: string; outcome: string; version: number }>(
+      ctx.deps.db,
+      sql`select trigger, outcome, version from build_runs order by id desc limit 1`,
+    );
+    expect(runs[0]).toMatchObject({ trigger: 'schedule', outcome: 'changed', version: 2 });
+
+    const jwks = await (await get('/.well-known/jwks.json')).json();
+    const jws = await (await get('/v1/list/manifest', a.isp)).text();
+    const manifest = await verifyManifest(jws, jwks as never, new Date());
+    expect(manifest.version).toBe(2);
+    expect(JSON.parse(Buffer.from(jws.split('.')[0]!, 'base64url').toString()).kid).toBe(key.kid);
+    const txt = new Uint8Array(await (await get('/v1/list/latest.txt', a.isp)).arrayBuffer());
+    checkArtifact(manifest, 'txt', txt);
+    expect(new TextDecoder().decode(txt)).toBe('first-zz-worker.example\nsecond-zz-worker.example\n');
+  });
+});
