@@ -70,6 +70,12 @@ export const configSchema = z.object({
   WOL_DELISTING_RATE: int(5, 1, 1_000_000),
   WOL_DELISTING_WINDOW: duration('10m'),
   WOL_POLL_INTERVAL: duration('1h'),
+  /**
+   * Signs the console's session cookies (HS256). Unset: a random secret per process, so sessions
+   * end at a restart and each instance has its own: multi-instance deployments must set it.
+   */
+  WOL_SESSION_SECRET: optionalString.pipe(z.string().min(32, 'expected at least 32 characters').optional()),
+  WOL_SESSION_TTL: duration('8h'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
 });
 

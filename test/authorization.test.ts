@@ -47,6 +47,27 @@ const access: Record<string, Who[] | 'public'> = {
   'GET /v1/list/:version/manifest': pullers,
   'GET /v1/list/:file': pullers,
   'GET /v1/ncb/isps': ['ncb'],
+  // The console's HTML pages ignore bearer keys: they authenticate by session cookie (no cookie:
+  // a redirect to the sign-in page, so 'public' here); their sessions, roles (analyst and admin
+  // pages, the NCB page, 403 pages for reporters and ISPs) and CSRF are tested in test/console.test.ts.
+  'GET /console/style.css': 'public',
+  'GET /console/sign-in': 'public',
+  'POST /console/sign-in': 'public',
+  'POST /console/sign-out': 'public',
+  'GET /console': 'public',
+  'GET /console/domains': 'public',
+  'GET /console/domains/:listKey': 'public',
+  'POST /console/domains/:listKey/exclude': 'public',
+  'POST /console/domains/:listKey/restore': 'public',
+  'POST /console/domains/:listKey/policy': 'public',
+  'GET /console/builds': 'public',
+  'POST /console/builds': 'public',
+  'GET /console/versions/:version': 'public',
+  'GET /console/delisting': 'public',
+  'POST /console/delisting/:id/decision': 'public',
+  'GET /console/ncb': 'public',
+  'POST /console/ncb/credentials': 'public',
+  'POST /console/ncb/credentials/:id/revoke': 'public',
 };
 
 let ctx: TestContext;

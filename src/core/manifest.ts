@@ -2,6 +2,7 @@
  * The signed manifest and timestamp payloads (DESIGN section 7). Key order is fixed here,
  * so the same snapshot always yields the same bytes to sign.
  */
+import { base64url, decodeProtectedHeader } from 'jose';
 import { z } from 'zod';
 import { type Format, formats } from './formats.ts';
 
@@ -67,4 +68,18 @@ export function buildTimestamp(
 ): TimestampPayload {
   const iat = seconds(issuedAt);
   return { latest, manifestSha256, iat, exp: iat + ttlSeconds };
+}
+
+/**
+ * A manifest's protected header and payload, read WITHOUT checking the signature: for
+ * showing what a stored manifest says. Clients verify (core/verify.ts) before trusting one.
+ */
+export function readManifest(jws: string): {
+  header: { alg: string | undefined; kid: string | undefined; typ: string | undefined };
+  payload: ManifestPayload;
+} {
+  const header = decodeProtectedHeader(jws);
+  const [, encoded = ''] = jws.split('.');
+  const payload = manifestPayload.parse(JSON.parse(new TextDecoder().decode(base64url.decode(encoded))));
+  return { header: { alg: header.alg, kid: header.kid, typ: header.typ }, payload };
 }

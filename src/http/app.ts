@@ -6,6 +6,7 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import type { Deps } from '../deps.ts';
+import { registerConsole } from './console/index.ts';
 import type { AppEnv } from './env.ts';
 import { problem, problemResponse, toProblem, zodProblem } from './problem.ts';
 import { registerBuilds } from './routes/builds.ts';
@@ -61,6 +62,7 @@ export function createApp(deps: Deps): App {
   registerList(app, deps);
   registerNcb(app, deps);
   registerDocs(app, deps);
+  registerConsole(app, deps);
 
   app.notFound((c) => problemResponse(c, problem(404, 'not_found', `no route for ${c.req.method} ${c.req.path}`)));
   app.onError((error, c) => {

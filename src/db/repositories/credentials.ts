@@ -24,6 +24,26 @@ export async function findCredentialByHash(db: Db, tokenHash: string) {
   return row;
 }
 
+/** The same as findCredentialByHash, by id: how a console session finds its credential again. */
+export async function findCredentialById(db: Db, id: number) {
+  const [row] = await db
+    .select({
+      id: credentials.id,
+      role: credentials.role,
+      organisationId: credentials.organisationId,
+      expiresAt: credentials.expiresAt,
+      revokedAt: credentials.revokedAt,
+      organisationKind: organisations.kind,
+      country: organisations.country,
+      organisationName: organisations.name,
+      label: credentials.label,
+    })
+    .from(credentials)
+    .leftJoin(organisations, eq(organisations.id, credentials.organisationId))
+    .where(eq(credentials.id, id));
+  return row;
+}
+
 export async function insertCredential(db: Db, values: NewCredential): Promise<CredentialRow> {
   const [row] = await db.insert(credentials).values(values).returning();
   if (!row) throw new Error('insert into credentials returned no row');

@@ -149,3 +149,25 @@ export async function entriesAt(db: Db, version: number, after: string | undefin
     .orderBy(sql`${listings.listKey} collate "C"`)
     .limit(limit);
 }
+
+/**
+ * The keys one version added (or removed), paged bytewise. A key is never both added and
+ * removed by one build, so these are exactly changesBetween(version - 1, version), read from
+ * the indexes on added_version and removed_version instead of comparing two whole versions.
+ */
+export async function versionChanges(
+  db: Db,
+  version: number,
+  change: 'added' | 'removed',
+  after: string | undefined,
+  limit: number,
+): Promise<string[]> {
+  const column = change === 'added' ? listings.addedVersion : listings.removedVersion;
+  const rows = await db
+    .select({ listKey: listings.listKey })
+    .from(listings)
+    .where(and(eq(column, version), after === undefined ? undefined : sql`${listings.listKey} collate "C" > ${after}`))
+    .orderBy(sql`${listings.listKey} collate "C"`)
+    .limit(limit);
+  return rows.map((r) => r.listKey);
+}

@@ -1,0 +1,156 @@
+/** Builds: the runs with their outcome and duration, the versions, and "Build now". */
+import type { Context, Hono } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { z } from 'zod';
+import { buildSnapshot } from '../../../services/build.ts';
+import { buildHistory } from '../../../services/overview.ts';
+import type { ConsoleEnv, ConsoleKit } from '../env.ts';
+import { formFailure } from '../failures.tsx';
+import { requireUser } from '../guard.tsx';
+import { Badge, CsrfField, count, duration, VersionLink, When } from '../views/components.tsx';
+import { type Flash, page } from '../views/layout.tsx';
+
+const PAGE_SIZE = 50;
+const before = z.coerce.number().int().min(1).max(2_147_483_647).optional().catch(undefined);
+
+export function registerBuilds(ui: Hono<ConsoleEnv>, kit: ConsoleKit): void {
+  const staff = requireUser(kit, 'analyst', 'admin');
+  const { deps } = kit;
+
+  const render = async (c: Context<ConsoleEnv>, flash?: Flash, status?: ContentfulStatusCode) => {
+    const history = await buildHistory(deps, { limit: PAGE_SIZE, before: before.parse(c.req.query('before')) });
+    return page(
+      c,
+      { title: 'Builds', current: 'builds', flash, status },
+      <>
+        <h1>Builds</h1>
+        <form method="post" action="/console/builds" class="row">
+          <CsrfField token={c.get('csrf')} />
+          <button type="submit">Build now</button>
+          <p class="hint">
+            Compiles the list from the evidence now. A new version is written only if the entry set changed.
+          </p>
+        </form>
+        <section class="card" aria-labelledby="runs">
+          <h2 id="runs">Recent runs</h2>
+          {history.runs.length === 0 ? (
+            <p class="muted">No build has run yet.</p>
+          ) : (
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">Started</th>
+                  <th scope="col">Trigger</th>
+                  <th scope="col">Outcome</th>
+                  <th scope="col" class="num">
+                    Duration
+                  </th>
+                  <th scope="col">Version</th>
+                  <th scope="col" class="num">
+                    Added
+                  </th>
+                  <th scope="col" class="num">
+                    Removed
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {history.runs.map((run) => (
+                  <tr>
+                    <td>
+                      <When at={run.startedAt} />
+                    </td>
+                    <td>{run.trigger}</td>
+                    <td>
+                      <Badge kind={run.outcome} />
+                      {run.error && <div class="hint">{run.error}</div>}
+                    </td>
+                    <td class="num">{duration(run.durationMs)}</td>
+                    <td>
+                      <VersionLink version={run.version} />
+                    </td>
+                    <td class="num">{count(run.added)}</td>
+                    <td class="num">{count(run.removed)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </section>
+        <section class="card" aria-labelledby="versions">
+          <h2 id="versions">Versions</h2>
+          {history.versions.length === 0 ? (
+            <p class="muted">No version yet.</p>
+          ) : (
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">Version</th>
+                  <th scope="col">Created</th>
+                  <th scope="col" class="num">
+                    Entries
+                  </th>
+                  <th scope="col" class="num">
+                    Added
+                  </th>
+                  <th scope="col" class="num">
+                    Removed
+                  </th>
+                  <th scope="col">Criteria</th>
+                  <th scope="col">Signing key</th>
+                </tr>
+              </thead>
+              <tbody>
+                {history.versions.map((v) => (
+                  <tr>
+                    <td>
+                      <VersionLink version={v.version} />
+                    </td>
+                    <td>
+                      <When at={v.createdAt} />
+                    </td>
+                    <td class="num">{count(v.entryCount)}</td>
+                    <td class="num">{count(v.addedCount)}</td>
+                    <td class="num">{count(v.removedCount)}</td>
+                    <td>v{v.criteriaVersion}</td>
+                    <td>
+                      <code>{v.signingKid.slice(0, 12)}…</code>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+          <nav class="pager" aria-label="Pages">
+            {c.req.query('before') && <a href="/console/builds">Newest versions</a>}
+            {history.nextBefore && (
+              <a href={`/console/builds?before=${history.nextBefore}`} rel="next">
+                Older versions
+              </a>
+            )}
+          </nav>
+        </section>
+      </>,
+    );
+  };
+
+  ui.get('/builds', staff, (c) => render(c));
+
+  ui.post('/builds', staff, async (c) => {
+    try {
+      const result = await buildSnapshot(deps, { trigger: 'api', actor: c.get('user').credentialId });
+      return c.redirect(
+        result.changed ? `/console/versions/${result.version}?done=built` : '/console/builds?done=unchanged',
+        303,
+      );
+    } catch (error) {
+      const failure = formFailure(error);
+      // The failed run is recorded with its error and shown in the table.
+      return render(
+        c,
+        { kind: 'error', text: failure?.text ?? 'The build failed; the run below says why.' },
+        failure?.status ?? 500,
+      );
+    }
+  });
+}

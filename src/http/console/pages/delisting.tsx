@@ -1,0 +1,109 @@
+/** Delisting requests: the open queue (oldest first) with accept/reject, and the decided ones. */
+import type { Context, Hono } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { z } from 'zod';
+import { delistingDecision } from '../../../schemas/domains.ts';
+import { browseDelistingRequests, decideDelisting } from '../../../services/delisting.ts';
+import type { ConsoleEnv, ConsoleKit } from '../env.ts';
+import { formFailure, notFoundPage } from '../failures.tsx';
+import { requireUser } from '../guard.tsx';
+import { Badge, CsrfField, DomainLink, When } from '../views/components.tsx';
+import { type Flash, page } from '../views/layout.tsx';
+
+const PAGE_SIZE = 100;
+const tabs = ['open', 'accepted', 'rejected'] as const;
+type Tab = (typeof tabs)[number];
+
+export function registerDelisting(ui: Hono<ConsoleEnv>, kit: ConsoleKit): void {
+  const staff = requireUser(kit, 'analyst', 'admin');
+  const { deps } = kit;
+
+  const render = async (c: Context<ConsoleEnv>, flash?: Flash, status?: ContentfulStatusCode) => {
+    const requested = c.req.query('state');
+    const state: Tab = tabs.includes(requested as Tab) ? (requested as Tab) : 'open';
+    const { items } = await browseDelistingRequests(deps, { state, limit: PAGE_SIZE });
+    return page(
+      c,
+      { title: 'Delisting requests', current: 'delisting', flash, status },
+      <>
+        <h1>Delisting requests</h1>
+        <nav class="pager" aria-label="Request states">
+          {tabs.map((tab) => (
+            <a href={`/console/delisting?state=${tab}`} aria-current={tab === state ? 'page' : undefined}>
+              {tab === 'open' ? 'Open' : tab === 'accepted' ? 'Accepted' : 'Rejected'}
+            </a>
+          ))}
+        </nav>
+        {items.length === 0 && <p class="muted">No {state} requests.</p>}
+        {items.length === PAGE_SIZE && (
+          <p class="hint">
+            Showing the {state === 'open' ? 'oldest' : 'newest'} {PAGE_SIZE}.
+          </p>
+        )}
+        {items.map((r) => (
+          <article class="card" aria-labelledby={`r-${r.id}`}>
+            <h2 id={`r-${r.id}`}>
+              <DomainLink listKey={r.listKey} /> <Badge kind={r.state} />
+            </h2>
+            <dl class="facts">
+              <dt>Received</dt>
+              <dd>
+                <When at={r.createdAt} />
+              </dd>
+              <dt>Host named</dt>
+              <dd>
+                <code>{r.host}</code>
+              </dd>
+              <dt>Contact</dt>
+              <dd>{r.contact}</dd>
+              <dt>Statement</dt>
+              <dd>{r.statement}</dd>
+              {r.state !== 'open' && (
+                <>
+                  <dt>Decided</dt>
+                  <dd>
+                    <When at={r.decidedAt} /> — {r.reason}
+                  </dd>
+                </>
+              )}
+            </dl>
+            {r.state === 'open' && (
+              <form method="post" action={`/console/delisting/${r.id}/decision`} class="stack">
+                <CsrfField token={c.get('csrf')} />
+                <div>
+                  <label for={`reason-${r.id}`}>Reason for the decision</label>
+                  <textarea id={`reason-${r.id}`} name="reason" required minlength={3} maxlength={2000} />
+                </div>
+                <div class="row">
+                  <button type="submit" name="decision" value="accept" class="danger">
+                    Accept (exclude the domain)
+                  </button>{' '}
+                  <button type="submit" name="decision" value="reject" class="secondary">
+                    Reject
+                  </button>
+                </div>
+              </form>
+            )}
+          </article>
+        ))}
+      </>,
+    );
+  };
+
+  ui.get('/delisting', staff, (c) => render(c));
+
+  ui.post('/delisting/:id/decision', staff, async (c) => {
+    const id = z.uuid().safeParse(c.req.param('id'));
+    if (!id.success) return notFoundPage(c);
+    const form = await c.req.parseBody();
+    try {
+      const input = delistingDecision.parse({ decision: form.decision, reason: form.reason });
+      await decideDelisting(deps, c.get('user'), id.data, input, c.get('clientIp'));
+      return c.redirect(`/console/delisting?done=${input.decision === 'accept' ? 'accepted' : 'rejected'}`, 303);
+    } catch (error) {
+      const failure = formFailure(error);
+      if (!failure) throw error;
+      return render(c, { kind: 'error', text: failure.text }, failure.status);
+    }
+  });
+}

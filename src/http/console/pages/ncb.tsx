@@ -1,0 +1,203 @@
+/**
+ * The NCB page: the ISPs of its country with the version each last pulled and how far
+ * behind it is; issuing ISP keys (the new key is shown once, on the answer to the form,
+ * and never again) and revoking the keys this NCB issued.
+ */
+import type { Context, Hono } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { z } from 'zod';
+import { credentialInput } from '../../../schemas/credentials.ts';
+import { issueCredential, revokeCredential, visibleCredentials } from '../../../services/credentials.ts';
+import { ncbIspStatus } from '../../../services/distribution.ts';
+import type { ConsoleEnv, ConsoleKit } from '../env.ts';
+import { formFailure, notFoundPage } from '../failures.tsx';
+import { requireUser } from '../guard.tsx';
+import { Badge, CsrfField, count, When } from '../views/components.tsx';
+import { type Flash, page } from '../views/layout.tsx';
+
+const KEYS_SHOWN = 200;
+const credentialId = z.coerce.number().int().positive().max(2_147_483_647);
+
+function behind(n: number | null) {
+  if (n === null) return <Badge kind="open">never pulled</Badge>;
+  if (n === 0) return <Badge kind="pass">current</Badge>;
+  return <Badge kind="fail">{`${count(n)} version${n === 1 ? '' : 's'} behind`}</Badge>;
+}
+
+interface Issued {
+  token: string;
+  organisationId: number | null;
+}
+
+export function registerNcb(ui: Hono<ConsoleEnv>, kit: ConsoleKit): void {
+  const ncb = requireUser(kit, 'ncb');
+  const { deps } = kit;
+
+  const render = async (
+    c: Context<ConsoleEnv>,
+    extra: { flash?: Flash; status?: ContentfulStatusCode; issued?: Issued } = {},
+  ) => {
+    const user = c.get('user');
+    const [status, keys] = await Promise.all([ncbIspStatus(deps, user), visibleCredentials(deps, user, KEYS_SHOWN)]);
+    const ispName = new Map(status.items.map((i) => [i.organisationId, i.name]));
+    return page(
+      c,
+      { title: 'ISPs', current: 'ncb', flash: extra.flash, status: extra.status },
+      <>
+        <h1>ISPs in {user.country}</h1>
+        {extra.issued && (
+          <section class="card" aria-labelledby="issued">
+            <h2 id="issued">New key for {ispName.get(extra.issued.organisationId ?? 0) ?? 'the ISP'}</h2>
+            <p>Give this key to the ISP now. It is shown only this once: the service keeps only its hash.</p>
+            <code class="token">{extra.issued.token}</code>
+          </section>
+        )}
+        <section class="card" aria-labelledby="status">
+          <h2 id="status">Pull status</h2>
+          <p class="hint">
+            The newest version is {status.latestVersion === null ? 'not built yet' : `v${status.latestVersion}`}.
+          </p>
+          {status.items.length === 0 ? (
+            <p class="muted">No ISP organisation is registered in your country; an admin creates them.</p>
+          ) : (
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">ISP</th>
+                  <th scope="col" class="num">
+                    Active keys
+                  </th>
+                  <th scope="col">Last pulled</th>
+                  <th scope="col">When</th>
+                  <th scope="col">Behind</th>
+                </tr>
+              </thead>
+              <tbody>
+                {status.items.map((isp) => (
+                  <tr>
+                    <td>{isp.name}</td>
+                    <td class="num">
+                      {count(isp.activeCredentials)} of {count(isp.credentials)}
+                    </td>
+                    <td>
+                      {isp.lastPulledVersion === null ? '—' : `v${isp.lastPulledVersion}`}
+                      {isp.lastPulledFormat && <span class="muted"> ({isp.lastPulledFormat})</span>}
+                    </td>
+                    <td>
+                      <When at={isp.lastPulledAt} />
+                    </td>
+                    <td>{behind(isp.versionsBehind)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </section>
+        {status.items.length > 0 && (
+          <section class="card" aria-labelledby="issue">
+            <h2 id="issue">Issue an ISP key</h2>
+            <form method="post" action="/console/ncb/credentials" class="row">
+              <CsrfField token={c.get('csrf')} />
+              <div>
+                <label for="organisation">ISP</label>
+                <select id="organisation" name="organisationId" required>
+                  {status.items.map((isp) => (
+                    <option value={String(isp.organisationId)}>{isp.name}</option>
+                  ))}
+                </select>
+              </div>
+              <div>
+                <label for="label">Label</label>
+                <input id="label" name="label" required maxlength={200} placeholder="resolver cluster 1" />
+              </div>
+              <div>
+                <label for="expires">Expires on (optional)</label>
+                <input id="expires" name="expiresOn" type="date" />
+              </div>
+              <div>
+                <button type="submit">Issue key</button>
+              </div>
+            </form>
+          </section>
+        )}
+        <section class="card" aria-labelledby="keys">
+          <h2 id="keys">Keys you issued</h2>
+          {keys.length === 0 ? (
+            <p class="muted">None yet.</p>
+          ) : (
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">Label</th>
+                  <th scope="col">ISP</th>
+                  <th scope="col">Issued</th>
+                  <th scope="col">Expires</th>
+                  <th scope="col">Last used</th>
+                  <th scope="col">State</th>
+                </tr>
+              </thead>
+              <tbody>
+                {keys.map((k) => (
+                  <tr>
+                    <td>{k.label}</td>
+                    <td>{(k.organisationId !== null && ispName.get(k.organisationId)) || '—'}</td>
+                    <td>
+                      <When at={k.createdAt} />
+                    </td>
+                    <td>
+                      <When at={k.expiresAt} empty="never" />
+                    </td>
+                    <td>
+                      <When at={k.lastUsedAt} empty="never" />
+                    </td>
+                    <td>
+                      {k.revokedAt ? (
+                        <Badge kind="excluded">revoked</Badge>
+                      ) : (
+                        <form method="post" action={`/console/ncb/credentials/${k.id}/revoke`} class="inline">
+                          <CsrfField token={c.get('csrf')} />
+                          <button type="submit" class="danger" aria-label={`Revoke the key ${k.label}`}>
+                            Revoke
+                          </button>
+                        </form>
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </section>
+      </>,
+    );
+  };
+
+  ui.get('/ncb', ncb, (c) => render(c));
+
+  ui.post('/ncb/credentials', ncb, async (c) => {
+    const form = await c.req.parseBody();
+    try {
+      const expiresOn =
+        typeof form.expiresOn === 'string' && form.expiresOn ? `${form.expiresOn}T23:59:59Z` : undefined;
+      const input = credentialInput.parse({
+        organisationId: form.organisationId,
+        role: 'isp',
+        label: form.label,
+        ...(expiresOn ? { expiresAt: expiresOn } : {}),
+      });
+      const issued = await issueCredential(deps, c.get('user'), input, c.get('clientIp'));
+      return render(c, { issued: { token: issued.token, organisationId: issued.organisationId }, status: 201 });
+    } catch (error) {
+      const failure = formFailure(error);
+      if (!failure) throw error;
+      return render(c, { flash: { kind: 'error', text: failure.text }, status: failure.status });
+    }
+  });
+
+  ui.post('/ncb/credentials/:id/revoke', ncb, async (c) => {
+    const id = credentialId.safeParse(c.req.param('id'));
+    if (!id.success) return notFoundPage(c);
+    await revokeCredential(deps, c.get('user'), id.data, c.get('clientIp'));
+    return c.redirect('/console/ncb?done=revoked', 303);
+  });
+}

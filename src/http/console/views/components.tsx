@@ -1,0 +1,50 @@
+/** Small pieces the pages share: the CSRF field, dates, numbers, badges, the reason field. */
+import type { Child } from 'hono/jsx';
+
+export function CsrfField(props: { token: string | undefined }) {
+  return <input type="hidden" name="_csrf" value={props.token ?? ''} />;
+}
+
+/** A date as UTC minutes, machine-readable in `datetime`. */
+export function When(props: { at: Date | null | undefined; empty?: string }) {
+  if (!props.at) return <span class="muted">{props.empty ?? '—'}</span>;
+  const iso = props.at.toISOString();
+  return <time datetime={iso}>{`${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`}</time>;
+}
+
+export const count = (n: number | null | undefined): string =>
+  n === null || n === undefined ? '—' : n.toLocaleString('en');
+
+export function duration(ms: number): string {
+  if (ms < 1000) return `${ms} ms`;
+  if (ms < 120_000) return `${(ms / 1000).toFixed(1)} s`;
+  return `${Math.round(ms / 60_000)} min`;
+}
+
+export function Badge(props: { kind: string; children?: Child }) {
+  return <span class={`badge ${props.kind}`}>{props.children ?? props.kind}</span>;
+}
+
+/** A required reason, as the API requires it (3 to 2000 characters). */
+export function ReasonField(props: { id: string; label?: string }) {
+  return (
+    <div>
+      <label for={props.id}>{props.label ?? 'Reason'}</label>
+      <textarea id={props.id} name="reason" required minlength={3} maxlength={2000} />
+    </div>
+  );
+}
+
+/** A link to a domain's page; list keys are URL-safe, but encode anyway. */
+export function DomainLink(props: { listKey: string }) {
+  return (
+    <a href={`/console/domains/${encodeURIComponent(props.listKey)}`}>
+      <code>{props.listKey}</code>
+    </a>
+  );
+}
+
+export function VersionLink(props: { version: number | null | undefined }) {
+  if (props.version === null || props.version === undefined) return <span class="muted">—</span>;
+  return <a href={`/console/versions/${props.version}`}>v{props.version}</a>;
+}

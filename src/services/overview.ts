@@ -1,0 +1,75 @@
+/**
+ * What the console's overview pages read: the dashboard's figures, the build history and
+ * one version's detail. Read-only, and every query is bounded: no page reads the whole list.
+ */
+import { readManifest } from '../core/manifest.ts';
+import { recentBuildRuns } from '../db/repositories/builds.ts';
+import { countOpenDelistingRequests } from '../db/repositories/decisions.ts';
+import { getSnapshot, latestSnapshot, recentSnapshots, versionChanges } from '../db/repositories/snapshots.ts';
+import type { Deps } from '../deps.ts';
+import { NotFoundError } from './errors.ts';
+
+export async function dashboardSummary(deps: Deps, recentVersions = 30) {
+  const [latest, runs, openDelistingRequests, versions] = await Promise.all([
+    latestSnapshot(deps.db),
+    recentBuildRuns(deps.db, 1),
+    countOpenDelistingRequests(deps.db),
+    recentSnapshots(deps.db, recentVersions),
+  ]);
+  return {
+    latest: latest
+      ? {
+          version: latest.version,
+          createdAt: latest.createdAt,
+          entryCount: latest.entryCount,
+          expiresAt: latest.expiresAt,
+          signingKid: latest.signingKid,
+        }
+      : null,
+    lastRun: runs[0] ?? null,
+    nextScheduledBuild: deps.nextScheduledBuild?.() ?? null,
+    openDelistingRequests,
+    /** Oldest first, as a chart reads them. */
+    versions: versions.reverse(),
+  };
+}
+
+/** The newest build runs, and versions newest first, paged by version (`before`). */
+export async function buildHistory(deps: Deps, query: { limit: number; before?: number | undefined }) {
+  const [runs, versions] = await Promise.all([
+    recentBuildRuns(deps.db, query.limit),
+    recentSnapshots(deps.db, query.limit + 1, query.before),
+  ]);
+  const page = versions.slice(0, query.limit);
+  return { runs, versions: page, nextBefore: versions.length > query.limit ? (page.at(-1)?.version ?? null) : null };
+}
+
+/**
+ * One version: its row, what its manifest says (read, not verified: the signature was made
+ * here), and a page of the keys it added and of those it removed.
+ */
+export async function versionDetail(
+  deps: Deps,
+  version: number,
+  page: { addedAfter?: string | undefined; removedAfter?: string | undefined; limit: number },
+) {
+  const snapshot = await getSnapshot(deps.db, version);
+  if (!snapshot) throw new NotFoundError('unknown_version', `there is no version ${version}`);
+  const [added, removed, latest] = await Promise.all([
+    versionChanges(deps.db, version, 'added', page.addedAfter, page.limit + 1),
+    versionChanges(deps.db, version, 'removed', page.removedAfter, page.limit + 1),
+    latestSnapshot(deps.db),
+  ]);
+  const paged = (keys: string[]) => ({
+    items: keys.slice(0, page.limit),
+    next: keys.length > page.limit ? (keys[page.limit - 1] ?? null) : null,
+  });
+  const { manifest: jws, ...row } = snapshot;
+  return {
+    snapshot: row,
+    latestVersion: latest?.version ?? version,
+    manifest: readManifest(jws),
+    added: paged(added),
+    removed: paged(removed),
+  };
+}
