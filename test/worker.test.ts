@@ -1,20 +1,24 @@
 /**
- * The Workers entry, bundled by wrangler and run in workerd (wrangler's unstable_dev, offline)
- * against the real PostgreSQL: health, a signed manifest that verifies against the worker's
- * own JWK Set, and a cron run that builds the next version. The data is made through the
- * Node app on the same database, as a mixed deployment would. PostgreSQL only: workerd
- * cannot reach an in-process PGlite.
+ * The Workers entry, bundled by wrangler from wrangler.toml and run in workerd (wrangler's
+ * unstable_dev, offline) against the real PostgreSQL over Workers sockets: health, a signed
+ * manifest that verifies against the worker's own JWK Set, and a cron run that builds the
+ * next version. The data is made through the Node app on the same database, as a mixed
+ * deployment would. PostgreSQL only: workerd cannot reach an in-process PGlite. The entry's
+ * own wiring (configuration, Hyperdrive before DATABASE_URL, closing in waitUntil) also runs
+ * in-process. (wrangler's local Hyperdrive proxy is not used: it leaves a socket open that
+ * dropping the test database resets.)
  */
 import { mkdirSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type Unstable_DevWorker, unstable_dev } from 'wrangler';
 import { generateSigningKey, type SigningKey } from '../src/core/signing.ts';
 import { checkArtifact, verifyManifest } from '../src/core/verify.ts';
 import { queryRows } from '../src/db/database.ts';
+import entry, { type WorkerEnv } from '../src/worker.ts';
 import { type Actors, createActors } from './support/actors.ts';
 import { createTestContext, type TestContext } from './support/context.ts';
 import { onPostgres } from './support/database.ts';
@@ -134,5 +138,73 @@ describe.skipIf(!onPostgres)('the Workers entry in workerd', () => {
     const txt = new Uint8Array(await (await get('/v1/list/latest.txt', a.isp)).arrayBuffer());
     checkArtifact(manifest, 'txt', txt);
     expect(new TextDecoder().decode(txt)).toBe('first-zz-worker.example\nsecond-zz-worker.example\n');
+  });
+});
+
+describe('the Workers entry in-process', () => {
+  /** What the runtime hands the entry: waitUntil promises are collected and awaited. */
+  const context = () => {
+    const pending: Promise<unknown>[] = [];
+    return { pending, waitUntil: (p: Promise<unknown>) => void pending.push(p), settled: () => Promise.all(pending) };
+  };
+
+  it('answers 500 problem+json, naming nothing secret, without a database to reach', async () => {
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const env = { LOG_LEVEL: 'silent', WOL_SESSION_SECRET: 'a-secret-that-must-not-leak-anywhere-0123' };
+    const res = await entry.fetch(new Request('http://worker/healthz'), env, context());
+    expect(res.status).toBe(500);
+    expect(res.headers.get('content-type')).toBe('application/problem+json');
+    const body = await res.text();
+    expect(JSON.parse(body)).toMatchObject({ code: 'misconfigured' });
+    expect(String(logged.mock.calls[0]?.[0])).toContain('DATABASE_URL');
+    expect(body + String(logged.mock.calls)).not.toContain('a-secret');
+    logged.mockRestore();
+  });
+
+  it.skipIf(!onPostgres)('takes the database from a Hyperdrive binding before DATABASE_URL', async () => {
+    const test = await createTestContext();
+    try {
+      const env: WorkerEnv = {
+        HYPERDRIVE: { connectionString: test.databaseUrl! },
+        DATABASE_URL: 'postgres://nobody@127.0.0.1:1/nowhere',
+        LOG_LEVEL: 'silent',
+      };
+      const ctx = context();
+      expect((await entry.fetch(new Request('http://worker/healthz'), env, ctx)).status).toBe(200);
+      await ctx.settled();
+    } finally {
+      await test.close();
+    }
+  });
+
+  it.skipIf(!onPostgres)('falls back to the DATABASE_URL secret, its connection closed in waitUntil', async () => {
+    const test = await createTestContext();
+    const others = async () =>
+      (
+        await queryRows<{ n: number }>(
+          test.deps.db,
+          sql`select count(*)::int as n from pg_stat_activity
+              where datname = current_database() and pid <> pg_backend_pid()`,
+        )
+      )[0]!.n;
+    try {
+      const env: WorkerEnv = { DATABASE_URL: test.databaseUrl!, LOG_LEVEL: 'silent' };
+      const ctx = context();
+      const before = await others();
+      const res = await entry.fetch(new Request('http://worker/healthz'), env, ctx);
+      expect(res.status).toBe(200);
+      // The response is out; closing the connection is left to waitUntil.
+      expect(ctx.pending).toHaveLength(1);
+      await ctx.settled();
+      // The server ends the backend just after the client's goodbye: wait for it, bounded.
+      let after = await others();
+      for (let i = 0; i < 40 && after !== before; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        after = await others();
+      }
+      expect(after).toBe(before);
+    } finally {
+      await test.close();
+    }
   });
 });
