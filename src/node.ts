@@ -1,9 +1,11 @@
 /**
  * Node entry: open and migrate the database, make sure the bootstrap admin and a signing
- * key exist, serve HTTP with @hono/node-server and run the build schedule. SIGTERM and
- * SIGINT stop it cleanly: no new connections, the running build finishes, the database closes.
+ * key exist, serve HTTP with @hono/node-server, keep Prometheus metrics, run the build
+ * schedule and the debounced builds. SIGTERM and SIGINT stop it cleanly and in bounded time:
+ * no new connections, in-flight requests and the running build finish, the database closes.
  */
-import { serve } from '@hono/node-server';
+import type { Server } from 'node:http';
+import { type ServerType, serve } from '@hono/node-server';
 import type { Config } from './config.ts';
 import { parseSigningKey } from './core/signing.ts';
 import { openDatabase } from './db/client.ts';
@@ -12,10 +14,14 @@ import { migrate } from './db/migrate.ts';
 import type { Deps } from './deps.ts';
 import { createApp } from './http/app.ts';
 import { createLogger, type Logger } from './logger.ts';
+import { createPrometheusMetrics } from './prometheus-metrics.ts';
 import { assertSchedulable, startSchedule } from './schedule/cron.ts';
+import { startDebouncedBuilds } from './schedule/debounce.ts';
 import { ensureBootstrapAdmin } from './services/bootstrap.ts';
 import { fileKeyVault } from './services/file-key-vault.ts';
 import { ensureSigningKey } from './services/keys.ts';
+import { stopNotifications } from './services/notifications.ts';
+import { flushPulls } from './services/pull-cache.ts';
 
 export interface NodeRuntime {
   /** Resolves with the exit code once the process has been asked to stop and has stopped. */
@@ -50,23 +56,74 @@ export async function openNode(
 export async function startNode(config: Config): Promise<NodeRuntime> {
   assertSchedulable(config.WOL_BUILD_CRON);
   const log = createLogger(config.LOG_LEVEL);
-  const { deps, database } = await openNode(config, log);
+  const opened = await openNode(config, log);
+  const { database } = opened;
+  const deps: Deps = { ...opened.deps, metrics: createPrometheusMetrics(opened.deps) };
   const schedule = config.WOL_BUILD_CRON === 'off' ? null : startSchedule(deps, config.WOL_BUILD_CRON);
-  const app = createApp({ ...deps, nextScheduledBuild: () => schedule?.nextRun() ?? null });
-  const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST });
-  log.info({ port: config.PORT, database: database.kind, schedule: config.WOL_BUILD_CRON }, 'worstof is serving');
+  const debounced = config.WOL_BUILD_DEBOUNCE === null ? null : startDebouncedBuilds(deps, config.WOL_BUILD_DEBOUNCE);
+  const app = createApp({
+    ...deps,
+    nextScheduledBuild: () => schedule?.nextRun() ?? null,
+    ...(debounced ? { evidenceChanged: debounced.trigger } : {}),
+  });
+  const { server, port } = await new Promise<{ server: ServerType; port: number }>((resolve) => {
+    const s = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) =>
+      resolve({ server: s, port: info.port }),
+    );
+  });
+  log.info(
+    { port, database: database.kind, schedule: config.WOL_BUILD_CRON, debounce: config.WOL_BUILD_DEBOUNCE },
+    'worstof is serving',
+  );
+
+  /**
+   * The stop, in order: refuse new connections; let in-flight requests (an API build among
+   * them), a scheduled or debounced build, and webhook attempts under way finish; write the
+   * last pull records; close the database. Past WOL_SHUTDOWN_TIMEOUT, or on a second signal,
+   * the process exits at once with 1: a build cut short that way never committed, so the
+   * database still holds the previous version whole (PostgreSQL rolls the transaction back
+   * when the connection drops; PGlite's recovery does the same at the next start).
+   */
+  const stop = async (signal: string): Promise<number> => {
+    log.info({ signal, timeoutSeconds: config.WOL_SHUTDOWN_TIMEOUT }, 'stopping');
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    // A keep-alive connection that finishes its request after close() stays open until closed here.
+    const idle = setInterval(() => (server as Server).closeIdleConnections?.(), 100);
+    try {
+      await Promise.all([closed, schedule?.stop(), debounced?.stop()]);
+      await stopNotifications(deps.db);
+      await flushPulls(deps.db).catch((error) => log.error({ err: error }, 'could not write the last pull records'));
+      await database.close();
+      log.info({ signal }, 'stopped');
+      return 0;
+    } catch (error) {
+      log.error({ err: error }, 'could not stop cleanly');
+      return 1;
+    } finally {
+      clearInterval(idle);
+    }
+  };
 
   const done = new Promise<number>((resolve) => {
-    const stop = (signal: string) => {
-      log.info({ signal }, 'stopping');
-      server.close(async () => {
-        await schedule?.stop();
-        await database.close();
-        resolve(0);
-      });
+    let stopping = false;
+    const onSignal = (signal: string) => {
+      if (stopping) {
+        log.warn({ signal }, 'second signal: exiting now');
+        process.exit(1);
+      }
+      stopping = true;
+      // Unref'd: it fires only while something still holds the process, which is what it is for.
+      setTimeout(() => {
+        log.error(
+          { timeoutSeconds: config.WOL_SHUTDOWN_TIMEOUT },
+          'could not stop within WOL_SHUTDOWN_TIMEOUT: exiting',
+        );
+        process.exit(1);
+      }, config.WOL_SHUTDOWN_TIMEOUT * 1000).unref();
+      void stop(signal).then(resolve);
     };
-    process.once('SIGTERM', () => stop('SIGTERM'));
-    process.once('SIGINT', () => stop('SIGINT'));
+    process.on('SIGTERM', () => onSignal('SIGTERM'));
+    process.on('SIGINT', () => onSignal('SIGINT'));
   });
   return { done };
 }

@@ -327,6 +327,8 @@ export const pulls = pgTable(
     version: integer('version'),
     format: text('format').notNull(),
     status: smallint('status').notNull(),
+    /** Identical pulls (credential, version, format, status, address) within one flush are one row. */
+    count: integer('count').notNull().default(1),
     at: now('at'),
     ip: text('ip'),
   },

@@ -4,11 +4,12 @@
  */
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
-import { requestId } from 'hono/request-id';
 import type { Deps } from '../deps.ts';
 import { registerConsole } from './console/index.ts';
 import type { AppEnv } from './env.ts';
 import { problem, problemResponse, toProblem, zodProblem } from './problem.ts';
+import { requestIds } from './request-id.ts';
+import { requestLog } from './request-log.ts';
 import { registerBuilds } from './routes/builds.ts';
 import { registerCredentials } from './routes/credentials.ts';
 import { registerDelisting } from './routes/delisting.ts';
@@ -17,10 +18,12 @@ import { registerDomains } from './routes/domains.ts';
 import { registerHealth } from './routes/health.ts';
 import { registerKeys } from './routes/keys.ts';
 import { registerList } from './routes/list.ts';
+import { registerMetrics } from './routes/metrics.ts';
 import { registerNcb } from './routes/ncb.ts';
 import { registerOrganisations } from './routes/organisations.ts';
 import { registerReports } from './routes/reports.ts';
 import { registerReview } from './routes/review.ts';
+import { registerWebhooks } from './routes/webhooks.ts';
 
 export type App = OpenAPIHono<AppEnv>;
 
@@ -32,13 +35,17 @@ export function createApp(deps: Deps): App {
     },
   });
 
-  app.use(requestId({ headerName: 'x-request-id' }));
+  app.use(requestIds);
   app.use(async (c, next) => {
     c.set('principal', null);
-    c.set('clientIp', clientAddress(c.req.raw, c.env));
+    c.set('clientIp', clientAddress(c.req.header('cf-connecting-ip'), c.env));
     await next();
   });
+  app.use(requestLog(deps));
+  // Only requests that carry a body are limited: reading c.req.raw on a GET would build a
+  // whole Request on Node for nothing, on the path every ISP poll takes.
   app.use(async (c, next) => {
+    if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
     if (c.req.header('content-type')?.startsWith('application/x-ndjson')) return next();
     return bodyLimit({
       maxSize: deps.config.WOL_MAX_BODY_BYTES,
@@ -61,6 +68,8 @@ export function createApp(deps: Deps): App {
   registerKeys(app, deps);
   registerList(app, deps);
   registerNcb(app, deps);
+  registerWebhooks(app, deps);
+  registerMetrics(app, deps);
   registerDocs(app, deps);
   registerConsole(app, deps);
 
@@ -78,8 +87,7 @@ export function createApp(deps: Deps): App {
  * The client's address: the socket's peer on Node, CF-Connecting-IP on Workers. Forwarded
  * headers are not trusted: rate limits keyed on them could be dodged by any caller.
  */
-function clientAddress(request: Request, env: unknown): string {
-  const fromWorkers = request.headers.get('cf-connecting-ip');
+function clientAddress(fromWorkers: string | undefined, env: unknown): string {
   if (fromWorkers && (env as { WORKERS?: boolean } | undefined)?.WORKERS) return fromWorkers;
   const incoming = (env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming;
   return incoming?.socket?.remoteAddress ?? 'unknown';

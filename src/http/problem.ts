@@ -65,7 +65,7 @@ export function problemResponse(c: Context, body: Problem, headers: Record<strin
   const document = { type: `urn:worstof:problem:${code}`, status, code, ...rest, instance: c.get('requestId') };
   return new Response(JSON.stringify(document), {
     status,
-    headers: { 'content-type': 'application/problem+json', ...headers },
+    headers: { 'content-type': 'application/problem+json', 'x-request-id': c.get('requestId'), ...headers },
   });
 }
 

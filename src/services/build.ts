@@ -30,6 +30,8 @@ import {
 import type { Deps } from '../deps.ts';
 import { activeCriteria } from './criteria.ts';
 import { activeSigningKey } from './keys.ts';
+import { notifyNewVersion } from './notifications.ts';
+import { forgetLatest } from './pull-cache.ts';
 
 /** Any constant works; all builders of one database must agree on it. */
 const BUILD_LOCK = 0x776f6c;
@@ -87,11 +89,17 @@ export async function buildSnapshot(deps: Deps, options: BuildOptions): Promise<
         });
       return { ...outcome, durationMs };
     });
+    if (result.changed) forgetLatest(deps.db);
     deps.log.info({ build: { trigger: options.trigger, ...result } }, 'build finished');
+    const outcome = result.changed ? 'changed' : 'unchanged';
+    deps.metrics?.build({ trigger: options.trigger, outcome, seconds: result.durationMs / 1000 });
+    // After the commit and without waiting: a webhook receiver can neither slow nor fail a build.
+    if (result.changed) notifyNewVersion(deps, result.version);
     return result;
   } catch (error) {
     const durationMs = Math.round(performance.now() - t0);
     deps.log.error({ err: error, build: { trigger: options.trigger, durationMs } }, 'build failed');
+    deps.metrics?.build({ trigger: options.trigger, outcome: 'failed', seconds: durationMs / 1000 });
     await recordBuildRun(deps.db, {
       trigger: options.trigger,
       startedAt: started,

@@ -19,6 +19,7 @@ import type { Deps } from '../deps.ts';
 import type { CredentialInput } from '../schemas/credentials.ts';
 import { ForbiddenError, InvalidInputError, NotFoundError } from './errors.ts';
 import type { Principal, Role } from './principal.ts';
+import { cachedPrincipal, forgetPrincipals } from './pull-cache.ts';
 
 /** last_used_at is refreshed at most this often, so a busy ISP's pulls are not each a write. */
 const TOUCH_INTERVAL_MS = 60_000;
@@ -35,20 +36,23 @@ const kindsForRole: Record<Role, readonly string[]> = {
 export async function authenticateToken(deps: Deps, token: string): Promise<Principal | null> {
   if (!TOKEN_PATTERN.test(token)) return null;
   const tokenHash = hashToken(token);
-  const row = await findCredentialByHash(deps.db, tokenHash);
-  // The lookup is by hash; the comparison below is belt and braces against a collation surprise.
-  if (!row || !timingSafeEqual(Buffer.from(tokenHash), Buffer.from(hashToken(token)))) return null;
   const now = deps.clock();
-  if (row.revokedAt || (row.expiresAt && row.expiresAt <= now)) return null;
-  if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > TOUCH_INTERVAL_MS)
-    await touchCredential(deps.db, row.id, now);
-  return {
-    credentialId: row.id,
-    role: row.role,
-    organisationId: row.organisationId,
-    organisationKind: row.organisationKind,
-    country: row.country,
-  };
+  return cachedPrincipal(deps.db, tokenHash, now, async () => {
+    const row = await findCredentialByHash(deps.db, tokenHash);
+    // The lookup is by hash; the comparison below is belt and braces against a collation surprise.
+    if (!row || !timingSafeEqual(Buffer.from(tokenHash), Buffer.from(hashToken(token)))) return null;
+    if (row.revokedAt || (row.expiresAt && row.expiresAt <= now)) return null;
+    if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > TOUCH_INTERVAL_MS)
+      await touchCredential(deps.db, row.id, now);
+    const principal: Principal = {
+      credentialId: row.id,
+      role: row.role,
+      organisationId: row.organisationId,
+      organisationKind: row.organisationKind,
+      country: row.country,
+    };
+    return { principal, expiresAt: row.expiresAt };
+  });
 }
 
 export async function issueCredential(deps: Deps, actor: Principal, input: CredentialInput, ip?: string) {
@@ -99,7 +103,7 @@ export async function issueCredential(deps: Deps, actor: Principal, input: Crede
 
 /** Admins revoke any credential; an NCB only those it issued. Revocation takes effect on the next request. */
 export async function revokeCredential(deps: Deps, actor: Principal, id: number, ip?: string) {
-  return inTransaction(deps.db, async (tx) => {
+  const revoked = await inTransaction(deps.db, async (tx) => {
     const row = await getCredential(tx, id);
     const mayRevoke = actor.role === 'admin' || (actor.role === 'ncb' && row?.createdBy === actor.credentialId);
     if (!row || !mayRevoke) throw new NotFoundError('unknown_credential', `no credential ${id} that you may revoke`);
@@ -114,6 +118,8 @@ export async function revokeCredential(deps: Deps, actor: Principal, id: number,
     });
     return { ...row, revokedAt: row.revokedAt ?? now };
   });
+  forgetPrincipals(deps.db);
+  return revoked;
 }
 
 export async function visibleCredentials(deps: Deps, actor: Principal, limit: number) {

@@ -4,13 +4,12 @@
  * Every pull is recorded (credential, version, format, status).
  */
 import { type Format, formats } from '../core/formats.ts';
-import { insertPulls, ispPullStatus } from '../db/repositories/pulls.ts';
+import { ispPullStatus } from '../db/repositories/pulls.ts';
 import {
   changesBetween,
   currentTimestamp,
   entriesAt,
   getArtifact,
-  getArtifactDigest,
   getSnapshot,
   latestSnapshot,
   type SnapshotRow,
@@ -18,12 +17,13 @@ import {
 import type { Deps } from '../deps.ts';
 import { ConflictError, GoneError, InvalidInputError, NotFoundError, UnavailableError } from './errors.ts';
 import type { Principal } from './principal.ts';
+import { cachedArtifact, cachedLatest, flushPulls, recordPullLater } from './pull-cache.ts';
 
 export type VersionSpec = 'latest' | number;
 
 async function resolveSnapshot(deps: Deps, spec: VersionSpec): Promise<SnapshotRow> {
   if (spec === 'latest') {
-    const latest = await latestSnapshot(deps.db);
+    const latest = await cachedLatest(deps.db, () => latestSnapshot(deps.db));
     if (!latest) throw new UnavailableError('no_snapshot', 'no version has been built yet');
     return latest;
   }
@@ -41,15 +41,9 @@ export function parseFormat(format: string): Format {
   return format as Format;
 }
 
-async function recordPull(
-  deps: Deps,
-  who: Principal,
-  version: number | null,
-  format: string,
-  status: number,
-  ip: string,
-) {
-  await insertPulls(deps.db, [{ credentialId: who.credentialId, version, format, status, at: deps.clock(), ip }]);
+function recordPull(deps: Deps, who: Principal, version: number | null, format: string, status: number, ip: string) {
+  recordPullLater(deps.db, { credentialId: who.credentialId, version, format, status, at: deps.clock(), ip });
+  deps.metrics?.pull({ role: who.role, format, status });
 }
 
 export interface ArtifactAnswer {
@@ -67,16 +61,14 @@ export async function pullArtifact(
   request: { version: VersionSpec; format: Format; knownSha256: readonly string[]; gzip: boolean; ip: string },
 ): Promise<ArtifactAnswer> {
   const snapshot = await resolveSnapshot(deps, request.version);
-  const digest = await getArtifactDigest(deps.db, snapshot.version, request.format);
-  if (!digest) throw new GoneError('artifact_gone', `the artifacts of version ${snapshot.version} are no longer kept`);
-  if (request.knownSha256.includes(digest.sha256)) {
-    await recordPull(deps, who, snapshot.version, request.format, 304, request.ip);
-    return { version: snapshot.version, format: request.format, sha256: digest.sha256 };
-  }
-  const artifact = await getArtifact(deps.db, snapshot.version, request.format);
+  const artifact = await cachedArtifact(deps.db, snapshot.version, request.format, () =>
+    getArtifact(deps.db, snapshot.version, request.format),
+  );
   if (!artifact)
     throw new GoneError('artifact_gone', `the artifacts of version ${snapshot.version} are no longer kept`);
-  await recordPull(deps, who, snapshot.version, request.format, 200, request.ip);
+  const notModified = request.knownSha256.includes(artifact.sha256);
+  recordPull(deps, who, snapshot.version, request.format, notModified ? 304 : 200, request.ip);
+  if (notModified) return { version: snapshot.version, format: request.format, sha256: artifact.sha256 };
   return {
     version: snapshot.version,
     format: request.format,
@@ -89,14 +81,14 @@ export async function pullArtifact(
 
 export async function pullManifest(deps: Deps, who: Principal, version: VersionSpec, ip: string) {
   const snapshot = await resolveSnapshot(deps, version);
-  await recordPull(deps, who, snapshot.version, 'manifest', 200, ip);
+  recordPull(deps, who, snapshot.version, 'manifest', 200, ip);
   return { version: snapshot.version, manifest: snapshot.manifest, manifestSha256: snapshot.manifestSha256 };
 }
 
 export async function pullTimestamp(deps: Deps, who: Principal, ip: string) {
   const row = await currentTimestamp(deps.db);
   if (!row) throw new UnavailableError('no_snapshot', 'no version has been built yet');
-  await recordPull(deps, who, row.version, 'timestamp', 200, ip);
+  recordPull(deps, who, row.version, 'timestamp', 200, ip);
   return row;
 }
 
@@ -114,7 +106,7 @@ export async function pullChanges(deps: Deps, who: Principal, since: number, ip:
       `version ${since} is newer than the newest (${latest.version}): refuse this server or reset`,
     );
   if (since < 0) throw new InvalidInputError('bad_version', 'since must be 0 or more');
-  await recordPull(deps, who, latest.version, 'changes', 200, ip);
+  recordPull(deps, who, latest.version, 'changes', 200, ip);
   const oldestKept = Math.max(1, latest.version - deps.config.WOL_KEEP_VERSIONS + 1);
   if (since < oldestKept) {
     const entries = await entriesAt(deps.db, latest.version, undefined, RESET_PAGE);
@@ -134,6 +126,7 @@ export async function pullChanges(deps: Deps, who: Principal, since: number, ip:
 
 /** An NCB's view of the ISPs of its country: the version each last pulled and how far behind it is. */
 export async function ncbIspStatus(deps: Deps, who: Principal) {
+  await flushPulls(deps.db);
   const latest = await latestSnapshot(deps.db);
   const rows = await ispPullStatus(deps.db, who.country ?? '--');
   return {

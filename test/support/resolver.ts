@@ -1,6 +1,7 @@
 /**
- * A real Unbound on loopback, for checking what the rendered zones do in a resolver. It has
- * no upstream: names it should answer for live in local-data, the rest never leave it.
+ * A real Unbound on loopback, for checking what the rendered zones do in a resolver. It is
+ * offline by construction: it serves its own root zone (the `names` given, nothing else),
+ * may not fall back to the real root, and sends from 127.0.0.1 only.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { createSocket } from 'node:dgram';
@@ -31,10 +32,30 @@ export interface Resolver {
   stop(): Promise<void>;
 }
 
-/** Starts unbound with `serverLines` inside server: and `extra` after it; waits until it answers. */
-export async function startUnbound(dir: string, serverLines: string[], extra: string[] = []): Promise<Resolver> {
+/**
+ * Starts unbound with `names` (`name. A address` records) in its root zone, `serverLines`
+ * inside server: and `extra` after it; waits until it answers.
+ */
+export async function startUnbound(
+  dir: string,
+  names: string[],
+  serverLines: string[],
+  extra: string[] = [],
+): Promise<Resolver> {
   const port = await freeUdpPort();
   const conf = path.join(dir, 'unbound.conf');
+  const root = path.join(dir, 'root.zone');
+  await writeFile(
+    root,
+    [
+      '$TTL 300',
+      '. SOA ns.zz-root.test. hostmaster.zz-root.test. 1 3600 600 604800 300',
+      '. NS ns.zz-root.test.',
+      'ns.zz-root.test. A 127.0.0.1',
+      ...names,
+      '',
+    ].join('\n'),
+  );
   await writeFile(
     conf,
     [
@@ -50,7 +71,14 @@ export async function startUnbound(dir: string, serverLines: string[], extra: st
       '  verbosity: 0',
       '  do-ip6: no',
       '  access-control: 127.0.0.0/8 allow',
+      '  outgoing-interface: 127.0.0.1',
       ...serverLines.map((l) => `  ${l}`),
+      'auth-zone:',
+      '  name: "."',
+      `  zonefile: "${root}"`,
+      '  for-upstream: yes',
+      '  for-downstream: no',
+      '  fallback-enabled: no',
       ...extra,
       '',
     ].join('\n'),
@@ -64,7 +92,7 @@ export async function startUnbound(dir: string, serverLines: string[], extra: st
   const query = (name: string, type = 'A') => {
     const out = execFileSync(
       'dig',
-      ['@127.0.0.1', '-p', String(port), '+time=2', '+tries=1', '+noall', '+comments', '+answer', name, type],
+      ['@127.0.0.1', '-p', String(port), '+time=1', '+tries=1', '+noall', '+comments', '+answer', name, type],
       {
         encoding: 'utf8',
       },
@@ -76,11 +104,12 @@ export async function startUnbound(dir: string, serverLines: string[], extra: st
       .map((l) => l.split(/\s+/).slice(3).join(' '));
     return { status, answers };
   };
-  for (let i = 0; i < 50; i++) {
+  for (let i = 0; ; i++) {
     if (child.exitCode !== null) throw new Error(`unbound exited: ${stderr}`);
     try {
-      if (query('localhost.').status !== 'NO ANSWER') break;
+      if (query('ns.zz-root.test.').status !== 'NO ANSWER') break;
     } catch {}
+    if (i === 20) throw new Error(`unbound did not answer within 4 s: ${stderr}`);
     await new Promise((r) => setTimeout(r, 100));
   }
   return {

@@ -99,15 +99,6 @@ export async function getArtifact(db: Db, version: number, format: string): Prom
   return row;
 }
 
-/** The artifact's digest and size without its bytes: what a 304 needs. */
-export async function getArtifactDigest(db: Db, version: number, format: string) {
-  const [row] = await db
-    .select({ sha256: artifacts.sha256, gzipSha256: artifacts.gzipSha256 })
-    .from(artifacts)
-    .where(and(eq(artifacts.version, version), eq(artifacts.format, format)));
-  return row;
-}
-
 /** Drops artifacts of versions older than the newest `keep`; manifests and listings stay. */
 export async function pruneArtifacts(db: Db, newest: number, keep: number) {
   await db.delete(artifacts).where(lte(artifacts.version, newest - keep));

@@ -45,7 +45,7 @@ function artifactResponse(c: Context<AppEnv>, answer: ArtifactAnswer, immutable:
     'cache-control': immutable ? IMMUTABLE : REVALIDATE,
     vary: 'Accept-Encoding, Authorization',
   };
-  if (!answer.body) return new Response(null, { status: 304, headers: { ...headers, etag: `"${answer.sha256}"` } });
+  if (!answer.body) return c.body(null, 304, { ...headers, etag: `"${answer.sha256}"` });
   // Another encoding is another representation: it gets its own strong validator.
   headers.etag = answer.body.gzip ? `"${answer.sha256}+gzip"` : `"${answer.sha256}"`;
   headers['content-type'] = contentTypes[answer.format];

@@ -1,0 +1,53 @@
+/**
+ * Build cost against its floor: the bare SQL aggregate over the same tables, in the same
+ * run. The build measured is a first build at that size (every entry new): the worst case.
+ */
+import { sql } from 'drizzle-orm';
+import { defaultCriteria } from '../src/core/criteria.ts';
+import { queryRows } from '../src/db/database.ts';
+import { evidenceQuery } from '../src/db/repositories/evidence.ts';
+import type { Deps } from '../src/deps.ts';
+import { buildSnapshot } from '../src/services/build.ts';
+import { median, round, timed, withPeakRss } from './measure.ts';
+import { resetEvidence, seedEvidence } from './seed.ts';
+
+export interface BuildFigure {
+  reports: number;
+  listKeys: number;
+  entries: number;
+  buildMs: number;
+  unchangedBuildMs: number;
+  aggregateMs: number;
+  ratio: number;
+  peakRssMiB: number;
+  /** RSS before the build, the database open: PGlite runs inside this process and holds most of it. */
+  baselineRssMiB: number;
+  seedMs: number;
+}
+
+export async function benchBuild(deps: Deps, reports: number, log: (line: string) => void): Promise<BuildFigure> {
+  await resetEvidence(deps.db);
+  const now = new Date();
+  const seed = await timed(() => seedEvidence(deps.db, reports, now));
+  log(`  seeded ${reports} reports over ${seed.value.listKeys} keys in ${Math.round(seed.ms)} ms`);
+  const aggregate = evidenceQuery(defaultCriteria, now);
+  await queryRows(deps.db, sql`select count(*) from (${aggregate}) a`); // warm the cache
+  const floors: number[] = [];
+  for (let i = 0; i < 3; i++) floors.push((await timed(() => queryRows(deps.db, aggregate))).ms);
+  const baselineRssMiB = Math.round(process.memoryUsage.rss() / 2 ** 20);
+  const { value: build, peakRssMiB } = await withPeakRss(() => timed(() => buildSnapshot(deps, { trigger: 'cli' })));
+  const unchanged = await timed(() => buildSnapshot(deps, { trigger: 'cli' }));
+  const aggregateMs = median(floors);
+  return {
+    reports,
+    listKeys: seed.value.listKeys,
+    entries: build.value.entryCount,
+    buildMs: round(build.ms, 1),
+    unchangedBuildMs: round(unchanged.ms, 1),
+    aggregateMs: round(aggregateMs, 1),
+    ratio: round(build.ms / aggregateMs),
+    peakRssMiB,
+    baselineRssMiB,
+    seedMs: Math.round(seed.ms),
+  };
+}

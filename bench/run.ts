@@ -1,0 +1,104 @@
+/**
+ * `npm run bench [-- --quick] [-- --json]`: speed and memory measured side by side with a
+ * baseline in the same run, reported as ratios (absolute times on shared machines are
+ * noise). PostgreSQL when DATABASE_URL is set, else PGlite. Not a test: nothing here fails
+ * a build; the targets are printed next to each figure.
+ */
+import os from 'node:os';
+import { parseArgs } from 'node:util';
+import { type BuildFigure, benchBuild } from './build.ts';
+import { benchCanonicalize } from './canonicalize.ts';
+import { benchDeps } from './context.ts';
+import { openBenchDatabase } from './database.ts';
+import { benchIngest } from './ingest.ts';
+import { benchPull } from './pull.ts';
+import { benchRemoval } from './removal.ts';
+import { seedOrganisations } from './seed.ts';
+
+const { values } = parseArgs({
+  options: { quick: { type: 'boolean', default: false }, json: { type: 'boolean', default: false } },
+});
+const quick = values.quick;
+const log = (line: string) => {
+  if (!values.json) process.stdout.write(`${line}\n`);
+  else process.stderr.write(`${line}\n`);
+};
+
+const plan = quick
+  ? { sizes: [10_000, 50_000], ingest: 10_000, pullEntries: 20_000, pullSeconds: 3, urls: 50_000 }
+  : { sizes: [10_000, 100_000, 1_000_000], ingest: 50_000, pullEntries: 100_000, pullSeconds: 10, urls: 500_000 };
+
+const database = await openBenchDatabase();
+try {
+  const deps = await benchDeps(database);
+  await seedOrganisations(deps.db);
+  const kind = database.kind === 'pglite' ? 'pglite' : 'postgresql';
+  log(
+    `worstof benchmark on ${kind}${quick ? ' (quick)' : ''}: ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}`,
+  );
+
+  log('build (first build at each size against the bare evidence aggregate; target <= 2x, peak RSS < 512 MiB at 1M)');
+  const build: BuildFigure[] = [];
+  for (const size of plan.sizes) {
+    const figure = await benchBuild(deps, size, log);
+    build.push(figure);
+    log(
+      `  ${size.toLocaleString('en')} reports, ${figure.listKeys.toLocaleString('en')} keys, ${figure.entries.toLocaleString('en')} listed: build ${figure.buildMs} ms (unchanged ${figure.unchangedBuildMs} ms), aggregate ${figure.aggregateMs} ms, ratio ${figure.ratio}, peak RSS ${figure.peakRssMiB} MiB (${figure.baselineRssMiB} before)`,
+    );
+  }
+  const growth =
+    build.length > 1 ? build.at(-1)!.buildMs / build.at(-1)!.reports / (build[0]!.buildMs / build[0]!.reports) : 1;
+  log(`  time per report, largest over smallest size: ${growth.toFixed(2)} (<= 1 is linear or better)`);
+
+  log('ingest (reports per second through POST /v1/reports against a raw multi-row insert; target >= 0.5)');
+  const ingest = await benchIngest(deps, database, plan.ingest);
+  log(
+    `  batch ${ingest.batchPerSec}/s, NDJSON ${ingest.ndjsonPerSec}/s, raw ${ingest.rawPerSec}/s, ratio ${ingest.ratio}`,
+  );
+
+  log(
+    `pull (autocannon, ${plan.pullSeconds} s each, 16 connections; targets 304 >= 0.7 and 200 >= 0.5 of a bare route)`,
+  );
+  const { pull, changes } = await benchPull(deps, plan.pullEntries, plan.pullSeconds, log);
+  log(
+    `  304: ${pull.notModified.rps} rps vs bare ${pull.notModified.bareRps}, ratio ${pull.notModified.ratio}, p99 ${pull.notModified.p99Ms} ms`,
+  );
+  log(
+    `  200 (${pull.entries} entries, ${pull.gzipBytes} bytes gzipped): ${pull.full.rps} rps vs bare ${pull.full.bareRps}, ratio ${pull.full.ratio}, p99 ${pull.full.p99Ms} ms`,
+  );
+  log(
+    `changes at 1% churn (${changes.churn}): ${changes.changeBytes} bytes vs ${changes.fullBytes} for the full txt, ratio ${changes.ratio} (target <= 0.03)`,
+  );
+
+  log('removal latency (every report of a listed domain observed offline, a build at once, then a pull; median of 5)');
+  const removal = await benchRemoval(deps, plan.pullEntries);
+  log(
+    `  ${removal.entries.toLocaleString('en')} listed: observe ${removal.observeMs} ms + build ${removal.buildMs} ms + pull ${removal.pullMs} ms = ${removal.totalMs} ms`,
+  );
+
+  const canonicalize = await benchCanonicalize(plan.urls);
+  log(
+    `canonicalize: ${canonicalize.perSec} URLs/s vs tldts.parse ${canonicalize.tldtsPerSec}/s, ratio ${canonicalize.ratio}`,
+  );
+
+  const result = {
+    database: kind,
+    quick,
+    machine: {
+      cores: os.cpus().length,
+      memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+      node: process.version,
+      date: new Date().toISOString(),
+    },
+    build,
+    buildGrowth: Number(growth.toFixed(2)),
+    ingest,
+    pull: { notModified: pull.notModified, full: pull.full, entries: pull.entries },
+    changes,
+    removal,
+    canonicalize,
+  };
+  if (values.json) process.stdout.write(`${JSON.stringify(result)}\n`);
+} finally {
+  await database.drop();
+}
