@@ -42,6 +42,8 @@ th, td { text-align: left; padding: .45rem .6rem; border-bottom: 1px solid var(-
 thead th { font-size: .85rem; color: var(--muted); font-weight: 600; background: #fafbfc; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 tbody tr:hover { background: #f8f9fc; }
+tbody tr.failing { background: #fff6f5; }
+figure { margin: 0; }
 code, .mono { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; font-size: .9em; overflow-wrap: anywhere; }
 .badge { display: inline-block; padding: .05rem .5rem; border-radius: 999px; font-size: .8rem; font-weight: 600; border: 1px solid transparent; }
 .badge.listed, .badge.fail, .badge.failed { color: var(--listed); background: var(--listed-bg); border-color: #f3b8b2; }

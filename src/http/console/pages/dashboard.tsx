@@ -60,7 +60,12 @@ export function registerDashboard(ui: Hono<ConsoleEnv>, kit: ConsoleKit): void {
           </div>
         </dl>
         <section class="card" aria-labelledby="chart-heading">
-          <h2 id="chart-heading">List size and changes, last {summary.versions.length} versions</h2>
+          <h2 id="chart-heading">
+            List size and changes per version{' '}
+            <span class="muted">
+              (the last {summary.versions.length === 1 ? 'version' : `${summary.versions.length} versions`})
+            </span>
+          </h2>
           <VersionChart points={summary.versions} />
         </section>
       </>,

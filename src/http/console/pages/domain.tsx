@@ -21,6 +21,19 @@ const path = (listKey: string) => `/console/domains/${encodeURIComponent(listKey
 const show = (value: string | number | boolean | null) =>
   value === null ? '—' : typeof value === 'boolean' ? (value ? 'yes' : 'no') : String(value);
 
+/** The criteria lines in words where a bare number would be ambiguous (a minimum, a number of days). */
+const wording: Record<string, { required?: (v: number) => string; observed?: (v: number) => string }> = {
+  severity: { required: (v) => `at least ${v}`, observed: (v) => `${v} (highest)` },
+  onlineWithinDays: { required: (v) => `online within ${v} days`, observed: (v) => `${v} days ago` },
+  confirmingOrganisations: { required: (v) => `at least ${v}` },
+  confirmingCountries: { required: (v) => `at least ${v}` },
+};
+
+const say = (name: string, side: 'required' | 'observed', value: string | number | boolean | null) => {
+  const word = wording[name]?.[side];
+  return typeof value === 'number' && word ? word(value) : show(value);
+};
+
 function Verdict(props: { d: Explanation }) {
   const { evaluation } = props.d;
   const failing = evaluation.criteria.filter((c) => !c.pass).map((c) => c.name);
@@ -49,9 +62,10 @@ function Actions(props: { d: Explanation; csrf: string }) {
   const registrable =
     !(canonical instanceof CanonicalizeError) && canonical.kind === 'domain' && canonical.domain === d.listKey;
   const excluded = d.state === 'excluded';
+  const policy = d.decisions.find((x) => x.kind === 'policy')?.detail?.granularity ?? 'registrable';
   return (
     <section class="card" aria-labelledby="actions">
-      <h2 id="actions">Decisions</h2>
+      <h2 id="actions">Act on this domain</h2>
       <div class="grid">
         <form method="post" action={`${path(d.listKey)}/${excluded ? 'restore' : 'exclude'}`} class="stack">
           <h3>{excluded ? 'Restore' : 'Exclude'}</h3>
@@ -76,8 +90,12 @@ function Actions(props: { d: Explanation; csrf: string }) {
             <div>
               <label for="granularity">List</label>{' '}
               <select id="granularity" name="granularity">
-                <option value="registrable">the registrable domain</option>
-                <option value="hostname">each hostname</option>
+                <option value="registrable" selected={policy === 'registrable'}>
+                  the registrable domain
+                </option>
+                <option value="hostname" selected={policy === 'hostname'}>
+                  each hostname
+                </option>
               </select>
             </div>
             <ReasonField id="policy-reason" />
@@ -127,13 +145,13 @@ async function renderDomain(
           </thead>
           <tbody>
             {d.evaluation.criteria.map((line) => (
-              <tr>
+              <tr class={line.pass ? undefined : 'failing'}>
                 <th scope="row">
                   <code>{line.name}</code>
                 </th>
-                <td>{show(line.required)}</td>
+                <td>{say(line.name, 'required', line.required)}</td>
                 <td>
-                  {show(line.observed)}
+                  {say(line.name, 'observed', line.observed)}
                   {line.note && <div class="hint">{line.note}</div>}
                 </td>
                 <td>
