@@ -18,6 +18,7 @@ import { ensureBootstrapAdmin } from './services/bootstrap.ts';
 import { buildSnapshot } from './services/build.ts';
 import { configuredKeyVault } from './services/key-vault.ts';
 import { ensureSigningKey } from './services/keys.ts';
+import { flushPulls } from './services/pull-cache.ts';
 
 export interface WorkerEnv {
   /** A Hyperdrive binding; preferred over DATABASE_URL when both are there. */
@@ -72,7 +73,7 @@ async function prepare(deps: Deps, signingKey: SigningKey | null): Promise<void>
   prepared = true;
 }
 
-/** Runs `work` over a connection of its own, closed after it. */
+/** Runs `work` over a connection of its own, closed after it (pull records written first). */
 async function withDeps<T>(setup: Setup, ctx: WorkerContext, work: (deps: Deps) => Promise<T>): Promise<T> {
   const database = openPostgres(setup.config.DATABASE_URL, 1);
   const deps: Deps = {
@@ -85,7 +86,12 @@ async function withDeps<T>(setup: Setup, ctx: WorkerContext, work: (deps: Deps) 
   try {
     return await work(deps);
   } finally {
-    ctx.waitUntil(database.close());
+    const log = setup.log;
+    ctx.waitUntil(
+      flushPulls(deps.db)
+        .catch((error) => log.error({ err: error }, 'could not write the pull records'))
+        .finally(() => database.close()),
+    );
   }
 }
 
