@@ -3,6 +3,7 @@
  * A bad value stops the start with a message naming the variable.
  */
 import { z } from 'zod';
+import { parseAddressList } from './core/address-list.ts';
 import { cronShapeError } from './core/cron-expression.ts';
 import { parseDuration } from './core/duration.ts';
 
@@ -14,6 +15,21 @@ const duration = (fallback: string) =>
       const seconds = parseDuration(value);
       if (seconds === null) {
         ctx.addIssue({ code: 'custom', message: 'expected a duration such as 3600, 30m, 12h or 7d' });
+        return z.NEVER;
+      }
+      return seconds;
+    });
+
+/** A duration in seconds, or null for `off`. */
+const durationOrOff = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((value, ctx) => {
+      if (value.trim() === 'off') return null;
+      const seconds = parseDuration(value);
+      if (seconds === null) {
+        ctx.addIssue({ code: 'custom', message: 'expected "off" or a duration such as 30, 30s, 2m' });
         return z.NEVER;
       }
       return seconds;
@@ -76,6 +92,25 @@ export const configSchema = z.object({
    */
   WOL_SESSION_SECRET: optionalString.pipe(z.string().min(32, 'expected at least 32 characters').optional()),
   WOL_SESSION_TTL: duration('8h'),
+  /** Clients allowed to read /metrics without a key: comma-separated IP addresses and CIDR networks. */
+  WOL_METRICS_ALLOW: z
+    .string()
+    .default('')
+    .transform((value, ctx) => {
+      try {
+        return parseAddressList(value);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message });
+        return z.NEVER;
+      }
+    }),
+  /** How long a stop (SIGTERM, SIGINT) may take before the process exits anyway, non-zero. */
+  WOL_SHUTDOWN_TIMEOUT: duration('30s'),
+  /** Build this long after evidence changes (seconds), or `off` (null): only the schedule and explicit builds. */
+  WOL_BUILD_DEBOUNCE: durationOrOff('off'),
+  WOL_WEBHOOK_TIMEOUT: duration('10s'),
+  WOL_WEBHOOK_ATTEMPTS: int(6, 1, 20),
+  WOL_WEBHOOK_BACKOFF: duration('30s'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
 });
 

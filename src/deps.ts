@@ -5,6 +5,8 @@
 import type { Config } from './config.ts';
 import type { Db } from './db/database.ts';
 import type { Logger } from './logger.ts';
+import type { Metrics } from './metrics.ts';
+import type { ArtifactCache } from './services/artifact-cache.ts';
 import type { KeyVault } from './services/key-vault.ts';
 
 export interface Deps {
@@ -16,4 +18,13 @@ export interface Deps {
   vault: KeyVault;
   /** When the schedule runs the next build, where a schedule runs in this process. */
   nextScheduledBuild?: () => Date | null;
+  /** Artifact bodies shared beyond this process (Workers: the Cache API), read after the credential check. */
+  artifactCache?: ArtifactCache;
+  /** Where requests, builds, pulls and intake are counted (Node: Prometheus); absent: not counted. */
+  metrics?: Metrics;
+  /**
+   * Called by a service after a transaction that changed evidence (an assessment, an observation,
+   * an exclusion) has committed; WOL_BUILD_DEBOUNCE turns it into a build soon after.
+   */
+  evidenceChanged?: () => void;
 }

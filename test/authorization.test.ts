@@ -68,6 +68,11 @@ const access: Record<string, Who[] | 'public'> = {
   'GET /console/ncb': 'public',
   'POST /console/ncb/credentials': 'public',
   'POST /console/ncb/credentials/:id/revoke': 'public',
+  'POST /v1/webhooks': ['ncb', 'admin'],
+  'GET /v1/webhooks': ['ncb', 'admin'],
+  'DELETE /v1/webhooks/:id': ['ncb', 'admin'],
+  // Admin keys only, as walked here; the WOL_METRICS_ALLOW addresses are covered by test/metrics.test.ts.
+  'GET /metrics': ['admin'],
 };
 
 let ctx: TestContext;

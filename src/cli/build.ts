@@ -3,6 +3,7 @@ import { loadConfig } from '../config.ts';
 import { createLogger } from '../logger.ts';
 import { openNode } from '../node.ts';
 import { buildSnapshot } from '../services/build.ts';
+import { stopNotifications } from '../services/notifications.ts';
 
 export async function buildCommand(): Promise<number> {
   const config = loadConfig(process.env);
@@ -12,6 +13,8 @@ export async function buildCommand(): Promise<number> {
     process.stdout.write(`${JSON.stringify(result)}\n`);
     return 0;
   } finally {
+    // The first attempt to each webhook is made; retries belong to a serving process.
+    await stopNotifications(deps.db);
     await database.close();
   }
 }

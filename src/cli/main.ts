@@ -1,5 +1,6 @@
 /** `worstof <command>`: the command line. Each command lives in its own file. */
 import { UsageError } from './args.ts';
+import { backupCommand, restoreCommand } from './backup.ts';
 import { buildCommand } from './build.ts';
 import { canonicalizeCommand } from './canonicalize.ts';
 import { importCommand } from './import.ts';
@@ -16,6 +17,8 @@ const commands: Record<string, { run: Command; help: string }> = {
   migrate: { run: migrateCommand, help: 'create or upgrade the database schema' },
   canonicalize: { run: canonicalizeCommand, help: 'canonicalise URLs given as arguments or one per line on stdin' },
   build: { run: buildCommand, help: 'build now: a new signed version if the list changed' },
+  backup: { run: backupCommand, help: 'write the whole state (database and signing keys) to FILE: backup FILE' },
+  restore: { run: restoreCommand, help: 'bring a backup FILE back into an empty DATA_DIR: restore FILE' },
   keys: { run: keysCommand, help: 'signing keys: keys list | keys rotate' },
   pull: { run: pullCommand, help: 'ISP client: fetch, verify and install the newest list (see the README)' },
   verify: { run: verifyCommand, help: 'check a manifest (and an artifact) against a JWK Set, offline' },

@@ -71,7 +71,7 @@ export async function decideDelisting(
   input: { decision: 'accept' | 'reject'; reason: string },
   ip?: string,
 ) {
-  return inTransaction(deps.db, async (tx) => {
+  const result = await inTransaction(deps.db, async (tx) => {
     const request = await getDelistingRequest(tx, id);
     if (!request) throw new NotFoundError('unknown_request', `no delisting request ${id}`);
     if (request.state !== 'open')
@@ -101,4 +101,6 @@ export async function decideDelisting(
     });
     return decided!;
   });
+  deps.evidenceChanged?.();
+  return result;
 }

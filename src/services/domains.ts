@@ -127,7 +127,7 @@ function checkListKey(listKey: string): void {
 
 export async function excludeDomain(deps: Deps, actor: Principal, listKey: string, reason: string, ip?: string) {
   checkListKey(listKey);
-  return inTransaction(deps.db, async (tx) => {
+  const result = await inTransaction(deps.db, async (tx) => {
     if (await exclusionInForce(tx, listKey))
       throw new ConflictError('already_excluded', `${listKey} is excluded already`);
     const row = await insertExclusion(tx, {
@@ -147,10 +147,12 @@ export async function excludeDomain(deps: Deps, actor: Principal, listKey: strin
     });
     return row;
   });
+  deps.evidenceChanged?.();
+  return result;
 }
 
 export async function restoreDomain(deps: Deps, actor: Principal, listKey: string, reason: string, ip?: string) {
-  return inTransaction(deps.db, async (tx) => {
+  const result = await inTransaction(deps.db, async (tx) => {
     if (!(await exclusionInForce(tx, listKey))) throw new NotFoundError('not_excluded', `${listKey} is not excluded`);
     const row = await insertExclusion(tx, {
       listKey,
@@ -169,6 +171,8 @@ export async function restoreDomain(deps: Deps, actor: Principal, listKey: strin
     });
     return row;
   });
+  deps.evidenceChanged?.();
+  return result;
 }
 
 /**
@@ -188,7 +192,7 @@ export async function setDomainPolicy(
     throw new InvalidInputError('not_registrable', `a policy is set on a registrable domain (${listKey} is not one)`, {
       field: 'listKey',
     });
-  return inTransaction(deps.db, async (tx) => {
+  const result = await inTransaction(deps.db, async (tx) => {
     const at = deps.clock();
     await insertPolicy(tx, {
       listKey,
@@ -208,4 +212,6 @@ export async function setDomainPolicy(
     });
     return { listKey, granularity: input.granularity, reason: input.reason, rekeyedReports: rekeyed };
   });
+  deps.evidenceChanged?.();
+  return result;
 }

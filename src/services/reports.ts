@@ -9,6 +9,7 @@ import { recordAudit } from '../db/repositories/audit.ts';
 import { policiesInForce } from '../db/repositories/policies.ts';
 import {
   findReportsByRef,
+  getAssessment,
   getReport,
   insertReports,
   listReports,
@@ -184,7 +185,10 @@ export async function submitReports(
 
   const results = [...accepted, ...rejected].sort((a, b) => a.index - b.index);
   const count = (status: BatchItemResult['status']) => results.filter((r) => r.status === status).length;
-  return { summary: { created: count('created'), existing: count('existing'), rejected: count('rejected') }, results };
+  const summary = { created: count('created'), existing: count('existing'), rejected: count('rejected') };
+  deps.metrics?.ingest({ ...summary, rejectedCodes: rejected.map((r) => r.error?.code ?? 'rejected') });
+  if (summary.created > 0) deps.evidenceChanged?.();
+  return { summary, results };
 }
 
 /** The report an organisation may see: its own, or any for analysts and admins. */
@@ -205,11 +209,12 @@ export async function assessReport(
   const organisationId = reportingOrganisation(actor);
   const error = assessmentDatesError(deps, input);
   if (error) throw new InvalidInputError(error.code, error.message, { field: error.field });
-  return inTransaction(deps.db, async (tx) => {
+  const assessment = await inTransaction(deps.db, async (tx) => {
     const report = await getReport(tx, reportId);
     if (!report) throw new NotFoundError('unknown_report', `no report ${reportId}`);
     const now = deps.clock();
-    const [row] = await upsertAssessments(tx, [toAssessmentRow(reportId, organisationId, input, now)]);
+    const [id] = await upsertAssessments(tx, [toAssessmentRow(reportId, organisationId, input, now)]);
+    const row = await getAssessment(tx, id!);
     await recordAudit(tx, {
       actor: actor.credentialId,
       action: 'assessment.record',
@@ -225,6 +230,8 @@ export async function assessReport(
     });
     return row!;
   });
+  deps.evidenceChanged?.();
+  return assessment;
 }
 
 export async function browseReports(

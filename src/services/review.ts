@@ -51,7 +51,7 @@ export async function observeReport(
     throw new InvalidInputError(futureError.code, futureError.message, {
       errors: [{ field: futureError.field, message: futureError.message }],
     });
-  return inTransaction(deps.db, async (tx) => {
+  const observation = await inTransaction(deps.db, async (tx) => {
     if (!(await getReport(tx, reportId))) throw new NotFoundError('unknown_report', `no report ${reportId}`);
     const at = deps.clock();
     const [row] = await insertObservations(tx, [
@@ -74,6 +74,8 @@ export async function observeReport(
     });
     return row!;
   });
+  deps.evidenceChanged?.();
+  return observation;
 }
 
 /**
@@ -163,6 +165,7 @@ export async function recordObservations(deps: Deps, actor: Principal, items: re
 
   results.sort((a, b) => a.index - b.index);
   const recorded = results.filter((r) => r.status === 'recorded').length;
+  if (recorded > 0) deps.evidenceChanged?.();
   return { summary: { recorded, rejected: results.length - recorded }, results };
 }
 

@@ -1,6 +1,6 @@
 /** Build runs: every attempt, with its outcome, so analysts can watch each build. */
-import { desc } from 'drizzle-orm';
-import type { Db } from '../database.ts';
+import { desc, sql } from 'drizzle-orm';
+import { type Db, queryRows } from '../database.ts';
 import { buildRuns } from '../schema.ts';
 
 export type BuildRunRow = typeof buildRuns.$inferSelect;
@@ -12,4 +12,20 @@ export async function recordBuildRun(db: Db, row: typeof buildRuns.$inferInsert)
 
 export async function recentBuildRuns(db: Db, limit: number): Promise<BuildRunRow[]> {
   return db.select().from(buildRuns).orderBy(desc(buildRuns.id)).limit(limit);
+}
+
+/** For monitoring: the newest version, its entry count, and when the last successful build ended. */
+export async function listStatus(db: Db): Promise<{ version: number; entryCount: number; lastSuccessAt: Date | null }> {
+  const [row] = await queryRows<{ version: number | null; entry_count: number | null; last_success: string | null }>(
+    db,
+    sql`select (select version from snapshots order by version desc limit 1) as version,
+               (select entry_count from snapshots order by version desc limit 1) as entry_count,
+               (select max(started_at + duration_ms * interval '1 millisecond') from build_runs
+                 where outcome in ('changed', 'unchanged')) as last_success`,
+  );
+  return {
+    version: Number(row?.version ?? 0),
+    entryCount: Number(row?.entry_count ?? 0),
+    lastSuccessAt: row?.last_success ? new Date(row.last_success) : null,
+  };
 }

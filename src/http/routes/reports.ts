@@ -178,6 +178,7 @@ async function importNdjson(c: Context<AppEnv>, deps: Deps): Promise<Response> {
           code: 'line_too_long',
           message: `the line is longer than ${NDJSON_MAX_LINE} characters`,
         });
+        deps.metrics?.ingest({ created: 0, existing: 0, rejectedCodes: ['line_too_long'] });
         continue;
       }
       try {
@@ -185,6 +186,7 @@ async function importNdjson(c: Context<AppEnv>, deps: Deps): Promise<Response> {
         lineOf.push(line.number);
       } catch {
         reject(line.number, { code: 'malformed_json', message: 'the line is not valid JSON' });
+        deps.metrics?.ingest({ created: 0, existing: 0, rejectedCodes: ['malformed_json'] });
       }
     }
     if (items.length === 0) continue;

@@ -1,0 +1,137 @@
+/**
+ * The database half of a backup, Node only. PGlite: its data directory as a gzipped tarball
+ * (dumpDataDir), taken while no server has it open (PGlite is one process's database: a
+ * second opener would see, and could damage, pages the first is writing). PostgreSQL:
+ * pg_dump's custom format (one consistent snapshot), restored with pg_restore in one
+ * transaction into an empty database. The password travels in PGPASSWORD, never in argv.
+ */
+import { execFile } from 'node:child_process';
+import { access, mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { sql } from 'drizzle-orm';
+import { openDatabase } from './client.ts';
+import { type Database, queryRows } from './database.ts';
+import { openPostgres } from './postgres.ts';
+
+export interface Latest {
+  version: number;
+  manifestSha256: string;
+}
+
+export class BackupError extends Error {
+  override name = 'BackupError';
+}
+
+export const pgliteDir = (dataDir: string) => path.resolve(dataDir, 'pglite');
+
+async function latestOf(database: Database): Promise<Latest | null> {
+  const [row] = await queryRows<{ version: number; manifest_sha256: string }>(
+    database.db,
+    sql`select version, manifest_sha256 from snapshots order by version desc limit 1`,
+  ).catch(() => []);
+  return row ? { version: Number(row.version), manifestSha256: row.manifest_sha256 } : null;
+}
+
+/** PostgreSQL writes postmaster.pid while a server (here: a PGlite instance) has the directory open. */
+async function inUse(dir: string): Promise<boolean> {
+  return access(path.join(dir, 'postmaster.pid')).then(
+    () => true,
+    () => false,
+  );
+}
+
+export async function dumpPglite(dataDir: string): Promise<{ tarball: Uint8Array; latest: Latest | null }> {
+  const dir = pgliteDir(dataDir);
+  if (
+    !(await access(path.join(dir, 'PG_VERSION')).then(
+      () => true,
+      () => false,
+    ))
+  )
+    throw new BackupError(`there is no PGlite database in ${dir}`);
+  if (await inUse(dir))
+    throw new BackupError(
+      `${dir} is open in a running worstof (postmaster.pid): stop the service first. If none runs (it crashed), start and stop it once.`,
+    );
+  const pglite = await PGlite.create({ dataDir: dir });
+  try {
+    const latest = await latestOf(await openDatabase({ pglite }));
+    const blob = await pglite.dumpDataDir('gzip');
+    return { tarball: new Uint8Array(await blob.arrayBuffer()), latest };
+  } finally {
+    await pglite.close();
+  }
+}
+
+export async function loadPglite(dataDir: string, tarball: Uint8Array): Promise<Latest | null> {
+  const dir = pgliteDir(dataDir);
+  await mkdir(dir, { recursive: true });
+  const pglite = await PGlite.create({
+    dataDir: dir,
+    loadDataDir: new Blob([tarball as Uint8Array<ArrayBuffer>], { type: 'application/x-gzip' }),
+  });
+  try {
+    return await latestOf(await openDatabase({ pglite }));
+  } finally {
+    await pglite.close();
+  }
+}
+
+/** The URL without its password, and the password apart, for the PostgreSQL client tools. */
+function toolConnection(url: string): { dbname: string; env: NodeJS.ProcessEnv } {
+  const parsed = new URL(url);
+  const password = decodeURIComponent(parsed.password);
+  parsed.password = '';
+  return { dbname: parsed.toString(), env: { ...process.env, ...(password ? { PGPASSWORD: password } : {}) } };
+}
+
+function run(tool: string, args: string[], env: NodeJS.ProcessEnv): Promise<void> {
+  return new Promise((resolve, reject) => {
+    execFile(tool, args, { env, maxBuffer: 16 * 2 ** 20 }, (error, _stdout, stderr) => {
+      if (!error) return resolve();
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT')
+        return reject(
+          new BackupError(
+            `${tool} is not on PATH: install the PostgreSQL client tools (the server's major version or newer)`,
+          ),
+        );
+      reject(new BackupError(`${tool} failed: ${stderr.trim() || error.message}`));
+    });
+  });
+}
+
+export async function dumpPostgres(url: string, file: string): Promise<void> {
+  const { dbname, env } = toolConnection(url);
+  await run(
+    'pg_dump',
+    ['--format=custom', '--no-owner', '--no-privileges', `--file=${file}`, `--dbname=${dbname}`],
+    env,
+  );
+}
+
+/** Restores into `url`, which must be an empty database: the restore never mixes two states. */
+export async function restorePostgres(url: string, file: string): Promise<Latest | null> {
+  const database = openPostgres(url, 1);
+  try {
+    const [row] = await queryRows<{ n: number }>(
+      database.db,
+      sql`select count(*)::int as n from pg_tables where schemaname not in ('pg_catalog', 'information_schema')`,
+    );
+    if (Number(row?.n ?? 0) > 0)
+      throw new BackupError('the database DATABASE_URL names is not empty: restore only into a new, empty database');
+    const { dbname, env } = toolConnection(url);
+    await run(
+      'pg_restore',
+      ['--single-transaction', '--exit-on-error', '--no-owner', '--no-privileges', `--dbname=${dbname}`, file],
+      env,
+    );
+    return await latestOf(database);
+  } finally {
+    await database.close();
+  }
+}
+
+export const pgDumpCommand = 'pg_dump --format=custom --no-owner --no-privileges --file=worstof.pgdump "$DATABASE_URL"';
+export const pgRestoreCommand =
+  'pg_restore --single-transaction --exit-on-error --no-owner --no-privileges --dbname="$DATABASE_URL" worstof.pgdump';

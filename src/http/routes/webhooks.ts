@@ -1,0 +1,55 @@
+/** Webhooks: where NCBs (and the operator) are told of each new version. See services/webhooks.ts. */
+import { createRoute, z } from '@hono/zod-openapi';
+import type { Deps } from '../../deps.ts';
+import { idParam } from '../../schemas/common.ts';
+import { webhook, webhookInput } from '../../schemas/webhooks.ts';
+import { registerWebhook, removeWebhook, visibleWebhooks } from '../../services/webhooks.ts';
+import type { App } from '../app.ts';
+import { principalOf, requireRoles } from '../auth.ts';
+import { jsonBody, jsonContent, problems } from '../openapi.ts';
+
+export function registerWebhooks(app: App, deps: Deps): void {
+  const owners = requireRoles(deps, 'ncb', 'admin');
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/v1/webhooks',
+      tags: ['webhooks'],
+      summary: 'Register a URL of your own systems to be sent a signed notification of each new version',
+      description:
+        'Each new version is POSTed as a compact JWS (content type application/jose, typ wol-notification+jws, ' +
+        'payload {version, manifestSha256, iat}) signed with the list’s key: verify it against /.well-known/jwks.json. ' +
+        'Answer 2xx; anything else is retried with back-off.',
+      middleware: [owners],
+      request: { body: jsonBody(webhookInput) },
+      responses: { 201: jsonContent(webhook, 'Registered'), ...problems(401, 403, 409, 422) },
+    }),
+    async (c) => c.json(await registerWebhook(deps, principalOf(c), c.req.valid('json'), c.get('clientIp')), 201),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/v1/webhooks',
+      tags: ['webhooks'],
+      summary: 'Your organisation’s webhooks (admin: all), each with its newest delivery attempt',
+      middleware: [owners],
+      responses: { 200: jsonContent(z.object({ items: z.array(webhook) }), 'Webhooks'), ...problems(401, 403) },
+    }),
+    async (c) => c.json({ items: await visibleWebhooks(deps, principalOf(c)) }, 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'delete',
+      path: '/v1/webhooks/{id}',
+      tags: ['webhooks'],
+      summary: 'Delete a webhook: no further deliveries, retries included',
+      middleware: [owners],
+      request: { params: idParam },
+      responses: { 200: jsonContent(webhook, 'Deleted'), ...problems(401, 403, 404) },
+    }),
+    async (c) => c.json(await removeWebhook(deps, principalOf(c), c.req.valid('param').id, c.get('clientIp')), 200),
+  );
+}

@@ -1,0 +1,23 @@
+/**
+ * What the app and the services report to monitoring: a small interface, so they import no
+ * metrics library. The Node entry passes a Prometheus implementation (prometheus-metrics.ts)
+ * as `deps.metrics`; a runtime without one passes nothing and every call is skipped.
+ *
+ * Label values are drawn from small, fixed sets (route patterns, roles, formats, status codes,
+ * error codes): never a path, a URL, a domain or a token, so a label can reveal no listed domain.
+ */
+export type BuildOutcome = 'changed' | 'unchanged' | 'failed';
+
+export interface Metrics {
+  /** One answered request: `route` is the matched pattern (`/v1/list/:file`) or `unmatched`. */
+  request(sample: { method: string; route: string; status: number; seconds: number }): void;
+  build(sample: { trigger: string; outcome: BuildOutcome; seconds: number }): void;
+  /** One pull: `format` is an artifact format, `manifest`, `timestamp` or `changes`. */
+  pull(sample: { role: string; format: string; status: number }): void;
+  /** One batch of submitted reports: how many were new, already known, and the code of each rejection. */
+  ingest(sample: { created: number; existing: number; rejectedCodes: readonly string[] }): void;
+  /** One webhook delivery attempt. */
+  notification(sample: { outcome: 'delivered' | 'failed' }): void;
+  /** The exposition in the Prometheus text format. */
+  render(): Promise<{ contentType: string; body: string }>;
+}

@@ -1,0 +1,118 @@
+/**
+ * The Prometheus registry (prom-client), Node only: the Node entry passes it as
+ * `deps.metrics`; the Workers bundle never imports this file. Counters and histograms count
+ * what this process saw; the list gauges are read from the database at each scrape, so every
+ * instance reports the same list state and a restart loses none of it.
+ */
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type { Db } from './db/database.ts';
+import { listStatus } from './db/repositories/builds.ts';
+import type { Logger } from './logger.ts';
+import type { Metrics } from './metrics.ts';
+
+const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+const BUILD_BUCKETS = [0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600];
+const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
+
+/** Whatever a client sends, a label takes one of a few values: an odd method or code is `other`. */
+const method = (value: string) => (METHODS.has(value) ? value : 'other');
+const code = (value: string) => (/^[a-z0-9_]{1,40}$/.test(value) ? value : 'other');
+
+export function createPrometheusMetrics(deps: { db: Db; clock: () => Date; log: Logger }): Metrics {
+  const registry = new Registry();
+  const registers = [registry];
+  collectDefaultMetrics({ register: registry });
+
+  const requests = new Histogram({
+    name: 'worstof_http_request_duration_seconds',
+    help: 'HTTP requests by method, route pattern and status, with their latency (the _count is the request count)',
+    labelNames: ['method', 'route', 'status'] as const,
+    buckets: LATENCY_BUCKETS,
+    registers,
+  });
+  const builds = new Histogram({
+    name: 'worstof_build_duration_seconds',
+    help: 'Builds by trigger and outcome (changed: a new version; unchanged; failed), with their duration',
+    labelNames: ['trigger', 'outcome'] as const,
+    buckets: BUILD_BUCKETS,
+    registers,
+  });
+  const pulls = new Counter({
+    name: 'worstof_pulls_total',
+    help: 'Pulls by role, format (an artifact format, manifest, timestamp or changes) and status (200, 304)',
+    labelNames: ['role', 'format', 'status'] as const,
+    registers,
+  });
+  const reports = new Counter({
+    name: 'worstof_reports_ingested_total',
+    help: 'Submitted reports by outcome: created, existing (a resubmitted external reference) or rejected',
+    labelNames: ['outcome'] as const,
+    registers,
+  });
+  const rejections = new Counter({
+    name: 'worstof_report_rejections_total',
+    help: 'Rejected reports by error code',
+    labelNames: ['code'] as const,
+    registers,
+  });
+  const notifications = new Counter({
+    name: 'worstof_webhook_attempts_total',
+    help: 'Webhook delivery attempts by outcome (delivered: a 2xx answer)',
+    labelNames: ['outcome'] as const,
+    registers,
+  });
+  for (const outcome of ['created', 'existing', 'rejected']) reports.labels(outcome).inc(0);
+  for (const outcome of ['delivered', 'failed']) notifications.labels(outcome).inc(0);
+
+  // One database read per scrape feeds the four list gauges; each gauge's collect awaits the same read.
+  let status: ReturnType<typeof listStatus> | null = null;
+  const readStatus = () => {
+    status ??= listStatus(deps.db).finally(() => {
+      status = null;
+    });
+    return status.catch((error) => {
+      deps.log.warn({ err: error }, 'metrics: could not read the list status');
+      return null;
+    });
+  };
+  new Gauge({
+    name: 'worstof_database_up',
+    help: '1 when the database answered this scrape, else 0 (the list gauges are then absent)',
+    registers,
+    async collect() {
+      this.set((await readStatus()) ? 1 : 0);
+    },
+  });
+  const fromStatus = (name: string, help: string, pick: (s: Awaited<ReturnType<typeof listStatus>>) => number | null) =>
+    new Gauge({
+      name,
+      help,
+      registers,
+      async collect() {
+        const value = await readStatus().then((s) => (s ? pick(s) : null));
+        this.reset();
+        if (value !== null) this.set(value);
+      },
+    });
+  fromStatus('worstof_list_version', 'The newest version (0 before the first build)', (s) => s.version);
+  fromStatus('worstof_list_entries', 'Entries in the newest version', (s) => s.entryCount);
+  fromStatus(
+    'worstof_seconds_since_last_successful_build',
+    'Seconds since the last build that succeeded (changed or unchanged) ended; absent before the first',
+    (s) => (s.lastSuccessAt ? Math.max(0, (deps.clock().getTime() - s.lastSuccessAt.getTime()) / 1000) : null),
+  );
+
+  return {
+    request: (r) => requests.labels(method(r.method), r.route, String(r.status)).observe(r.seconds),
+    build: ({ trigger, outcome, seconds }) => builds.labels(trigger, outcome).observe(seconds),
+    pull: ({ role, format, status }) => pulls.labels(role, format, String(status)).inc(),
+    ingest: ({ created, existing, rejectedCodes }) => {
+      if (created) reports.labels('created').inc(created);
+      if (existing) reports.labels('existing').inc(existing);
+      if (rejectedCodes.length) reports.labels('rejected').inc(rejectedCodes.length);
+      for (const rejected of rejectedCodes) rejections.labels(code(rejected)).inc();
+    },
+    notification: ({ outcome }) => notifications.labels(outcome).inc(),
+    render: async () => ({ contentType: registry.contentType, body: await registry.metrics() }),
+  };
+}
