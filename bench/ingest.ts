@@ -92,18 +92,18 @@ async function rawInsert(deps: Deps, database: BenchDatabase, rows: RawRow[]): P
     }
     return;
   }
-  await deps.db.transaction(async (tx) => {
-    for (let i = 0; i < rows.length; i += 1000)
-      await tx.insert(reports).values(
-        rows.slice(i, i + 1000).map((r) => ({
-          organisationId: r.organisation_id as number,
-          externalRef: r.external_ref as string,
-          url: r.url as string,
-          urlCanonical: r.url_canonical as string,
-          host: r.host as string,
-          domain: r.domain as string,
-          listKey: r.list_key as string,
-        })),
-      );
-  });
+  // PGlite: the same multi-row statements through its own client, without drizzle.
+  const client = (deps.db as unknown as { $client: { query(text: string, params: unknown[]): Promise<unknown> } })
+    .$client;
+  const columns = ['organisation_id', 'external_ref', 'url', 'url_canonical', 'host', 'domain', 'list_key'];
+  await client.query('begin', []);
+  for (let i = 0; i < rows.length; i += 1000) {
+    const chunk = rows.slice(i, i + 1000);
+    const values = chunk.map((_, r) => `(${columns.map((_, c) => `$${r * columns.length + c + 1}`).join(', ')})`);
+    await client.query(
+      `insert into reports (${columns.join(', ')}) values ${values.join(', ')}`,
+      chunk.flatMap((row) => columns.map((c) => row[c])),
+    );
+  }
+  await client.query('commit', []);
 }

@@ -1,6 +1,6 @@
 /** Reports and assessments. Inserts are set-based: a batch is a few statements, not one per row. */
 import { and, desc, eq, inArray, lt, type SQL, sql } from 'drizzle-orm';
-import type { Db } from '../database.ts';
+import { type Db, queryRows, sqlArray } from '../database.ts';
 import { assessments, reports } from '../schema.ts';
 
 export type NewReport = typeof reports.$inferInsert;
@@ -23,17 +23,29 @@ function* chunks<T>(items: readonly T[], size = CHUNK): Generator<T[]> {
   for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);
 }
 
-/** Inserts new reports; those whose (organisation, external_ref) exists are skipped. Returns the inserted rows. */
-export async function insertReports(db: Db, rows: readonly NewReport[]) {
+const iso = (date: Date | null | undefined) => date?.toISOString() ?? null;
+
+/**
+ * Inserts new reports; those whose (organisation, external_ref) exists are skipped. Returns
+ * the inserted rows. One statement per chunk, its columns bound as arrays and unnested.
+ */
+export async function insertReports(db: Db, rows: readonly NewReport[]): Promise<StoredReport[]> {
   const inserted: StoredReport[] = [];
-  for (const chunk of chunks(rows)) {
-    inserted.push(
-      ...(await db
-        .insert(reports)
-        .values(chunk)
-        .onConflictDoNothing({ target: [reports.organisationId, reports.externalRef] })
-        .returning(stored)),
+  for (const chunk of chunks(rows, 5000)) {
+    const column = <T extends string | number | null>(pick: (r: NewReport) => T, type: string) =>
+      sqlArray(chunk.map(pick), type);
+    const result = await queryRows<{ id: number; external_ref: string; url: string; host: string; list_key: string }>(
+      db,
+      sql`insert into ${reports} (organisation_id, external_ref, url, url_canonical, host, domain, list_key, reported_at, observed_online_at, received_at)
+          select * from unnest(${column((r) => r.organisationId, 'int')}, ${column((r) => r.externalRef, 'text')},
+            ${column((r) => r.url, 'text')}, ${column((r) => r.urlCanonical, 'text')}, ${column((r) => r.host, 'text')},
+            ${column((r) => r.domain, 'text')}, ${column((r) => r.listKey, 'text')}, ${column((r) => iso(r.reportedAt), 'timestamptz')},
+            ${column((r) => iso(r.observedOnlineAt), 'timestamptz')}, ${column((r) => iso(r.receivedAt) ?? new Date().toISOString(), 'timestamptz')})
+          on conflict (organisation_id, external_ref) do nothing
+          returning id, external_ref, url_canonical as url, host, list_key`,
     );
+    for (const r of result)
+      inserted.push({ id: Number(r.id), externalRef: r.external_ref, url: r.url, host: r.host, listKey: r.list_key });
   }
   return inserted;
 }
@@ -56,32 +68,39 @@ export async function getReport(db: Db, id: number): Promise<ReportRow | undefin
   return row;
 }
 
-/** One organisation's assessment of a report counts once: a newer one replaces the older. */
-export async function upsertAssessments(db: Db, rows: readonly NewAssessment[]) {
-  const written: (typeof assessments.$inferSelect)[] = [];
-  for (const chunk of chunks(rows)) {
-    written.push(
-      ...(await db
-        .insert(assessments)
-        .values(chunk)
-        .onConflictDoUpdate({
-          target: [assessments.reportId, assessments.organisationId],
-          set: {
-            analystRef: sql`excluded.analyst_ref`,
-            assessedAt: sql`excluded.assessed_at`,
-            observedOnlineAt: sql`excluded.observed_online_at`,
-            verdict: sql`excluded.verdict`,
-            realChild: sql`excluded.real_child`,
-            apparentAge: sql`excluded.apparent_age`,
-            severity: sql`excluded.severity`,
-            contentType: sql`excluded.content_type`,
-            note: sql`excluded.note`,
-          },
-        })
-        .returning()),
+/**
+ * One organisation's assessment of a report counts once: a newer one replaces the older.
+ * Set-based like insertReports; returns the ids written, in no particular order.
+ */
+export async function upsertAssessments(db: Db, rows: readonly NewAssessment[]): Promise<number[]> {
+  const ids: number[] = [];
+  for (const chunk of chunks(rows, 5000)) {
+    const column = <T extends string | number | boolean | null>(pick: (r: NewAssessment) => T, type: string) =>
+      sqlArray(chunk.map(pick), type);
+    const result = await queryRows<{ id: number }>(
+      db,
+      sql`insert into ${assessments} (report_id, organisation_id, analyst_ref, assessed_at, observed_online_at, verdict,
+            real_child, apparent_age, severity, content_type, note)
+          select * from unnest(${column((r) => r.reportId, 'int')}, ${column((r) => r.organisationId, 'int')},
+            ${column((r) => r.analystRef ?? null, 'text')}, ${column((r) => iso(r.assessedAt) ?? new Date().toISOString(), 'timestamptz')},
+            ${column((r) => iso(r.observedOnlineAt), 'timestamptz')}, ${column((r) => r.verdict, 'text')},
+            ${column((r) => r.realChild, 'boolean')}, ${column((r) => r.apparentAge, 'text')}, ${column((r) => r.severity, 'smallint')},
+            ${column((r) => r.contentType ?? null, 'text')}, ${column((r) => r.note ?? null, 'text')})
+          on conflict (report_id, organisation_id) do update set
+            analyst_ref = excluded.analyst_ref, assessed_at = excluded.assessed_at,
+            observed_online_at = excluded.observed_online_at, verdict = excluded.verdict,
+            real_child = excluded.real_child, apparent_age = excluded.apparent_age, severity = excluded.severity,
+            content_type = excluded.content_type, note = excluded.note
+          returning id`,
     );
+    for (const r of result) ids.push(Number(r.id));
   }
-  return written;
+  return ids;
+}
+
+export async function getAssessment(db: Db, id: number) {
+  const [row] = await db.select().from(assessments).where(eq(assessments.id, id));
+  return row;
 }
 
 export async function listReports(
