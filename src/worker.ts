@@ -14,10 +14,12 @@ import type { Deps } from './deps.ts';
 import { createApp } from './http/app.ts';
 import { problem } from './http/problem.ts';
 import type { Logger } from './logger.ts';
+import { cacheApiArtifacts } from './services/artifact-cache.ts';
 import { ensureBootstrapAdmin } from './services/bootstrap.ts';
 import { buildSnapshot } from './services/build.ts';
 import { configuredKeyVault } from './services/key-vault.ts';
 import { ensureSigningKey } from './services/keys.ts';
+import { pendingNotifications } from './services/notifications.ts';
 import { flushPulls } from './services/pull-cache.ts';
 
 export interface WorkerEnv {
@@ -73,7 +75,11 @@ async function prepare(deps: Deps, signingKey: SigningKey | null): Promise<void>
   prepared = true;
 }
 
-/** Runs `work` over a connection of its own, closed after it (pull records written first). */
+/** The location's Cache API (Workers' `caches.default`), where there is one. */
+const edgeCache = (globalThis as { caches?: { default?: Cache } }).caches?.default;
+const artifactCache = edgeCache ? cacheApiArtifacts(edgeCache) : undefined;
+
+/** Runs `work` over a connection of its own, closed once what it started in the background is done. */
 async function withDeps<T>(setup: Setup, ctx: WorkerContext, work: (deps: Deps) => Promise<T>): Promise<T> {
   const database = openPostgres(setup.config.DATABASE_URL, 1);
   const deps: Deps = {
@@ -82,17 +88,34 @@ async function withDeps<T>(setup: Setup, ctx: WorkerContext, work: (deps: Deps) 
     clock: () => new Date(),
     log: setup.log,
     vault: configuredKeyVault(setup.signingKey),
+    ...(artifactCache ? { artifactCache } : {}),
   };
   try {
     return await work(deps);
   } finally {
+    // New-version notifications a build started, then the batched pull records, then close.
     const log = setup.log;
     ctx.waitUntil(
-      flushPulls(deps.db)
+      pendingNotifications(deps.db)
+        .then(() => flushPulls(deps.db))
         .catch((error) => log.error({ err: error }, 'could not write the pull records'))
         .finally(() => database.close()),
     );
   }
+}
+
+/**
+ * Cloudflare hands a worker `Accept-Encoding: br, gzip` whatever the client sent, and keeps the
+ * client's own value in `request.cf.clientAcceptEncoding`. The app chooses between the stored
+ * gzip and the plain bytes from that header, so it must see what the client really accepts.
+ */
+function withClientEncoding(request: Request): Request {
+  const original = (request as { cf?: { clientAcceptEncoding?: string } }).cf?.clientAcceptEncoding;
+  if (original === undefined || (request.method !== 'GET' && request.method !== 'HEAD')) return request;
+  const headers = new Headers(request.headers);
+  if (original) headers.set('accept-encoding', original);
+  else headers.delete('accept-encoding');
+  return new Request(request, { headers });
 }
 
 /**
@@ -124,7 +147,7 @@ export default {
       // A database that does not answer yet must not stop /healthz from saying so.
       await prepare(deps, setup.signingKey).catch((error) => deps.log.warn({ err: error }, 'start-up checks failed'));
       // `WORKERS` tells the app to take the client address from CF-Connecting-IP.
-      return sentAsIs(await createApp(deps).fetch(request, { WORKERS: true }, ctx as never));
+      return sentAsIs(await createApp(deps).fetch(withClientEncoding(request), { WORKERS: true }, ctx as never));
     });
   },
 

@@ -8,14 +8,17 @@
  * in-process. (wrangler's local Hyperdrive proxy is not used: it leaves a socket open that
  * dropping the test database resets.)
  */
-import { mkdirSync } from 'node:fs';
-import http from 'node:http';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import http, { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type Unstable_DevWorker, unstable_dev } from 'wrangler';
-import { generateSigningKey, type SigningKey } from '../src/core/signing.ts';
+import { NOTIFICATION_TYP } from '../src/core/notification.ts';
+import { generateSigningKey, type SigningKey, verifyCompact } from '../src/core/signing.ts';
 import { checkArtifact, verifyManifest } from '../src/core/verify.ts';
 import { queryRows } from '../src/db/database.ts';
 import entry, { type WorkerEnv } from '../src/worker.ts';
@@ -34,18 +37,19 @@ describe.skipIf(!onPostgres)('the Workers entry in workerd', () => {
   let a: Actors;
   let key: SigningKey;
   let worker: Unstable_DevWorker;
+  let state: string;
 
   const get = (url: string, token?: string, headers: Record<string, string> = {}) =>
     worker.fetch(url, { headers: token ? { ...headers, authorization: `Bearer ${token}` } : headers });
 
   /** The bytes on the wire, undecoded (fetch would undo one layer of gzip). */
   const rawGet = (url: string, headers: Record<string, string>) =>
-    new Promise<{ headers: http.IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
+    new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
       http
         .get({ host: '127.0.0.1', port: worker.port, path: url, headers }, (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (chunk: Buffer) => chunks.push(chunk));
-          res.on('end', () => resolve({ headers: res.headers, body: Buffer.concat(chunks) }));
+          res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) }));
         })
         .on('error', reject);
     });
@@ -58,6 +62,7 @@ describe.skipIf(!onPostgres)('the Workers entry in workerd', () => {
     key = await generateSigningKey();
 
     // wrangler keeps its state in the project and asks nothing online.
+    state = mkdtempSync(path.join(tmpdir(), 'wol-workerd-'));
     process.env.XDG_CONFIG_HOME = path.join(root, '.xdg');
     process.env.CLOUDFLARE_CF_FETCH_ENABLED = 'false';
     process.env.WRANGLER_SEND_METRICS = 'false';
@@ -69,6 +74,8 @@ describe.skipIf(!onPostgres)('the Workers entry in workerd', () => {
       port: 0,
       inspectorPort: 0,
       local: true,
+      // The Cache API's entries and the like live in a folder of this run only.
+      persistTo: state,
       logLevel: 'warn',
       experimental: { disableExperimentalWarning: true, testScheduled: true, disableDevRegistry: true },
     });
@@ -77,6 +84,7 @@ describe.skipIf(!onPostgres)('the Workers entry in workerd', () => {
   afterAll(async () => {
     await worker?.stop();
     await ctx?.close();
+    if (state) rmSync(state, { recursive: true, force: true });
   });
 
   it('answers /healthz from the database', async () => {
@@ -101,10 +109,13 @@ describe.skipIf(!onPostgres)('the Workers entry in workerd', () => {
     const bytes = new Uint8Array(await txt.arrayBuffer());
     checkArtifact(manifest, 'txt', bytes);
     expect(new TextDecoder().decode(bytes)).toBe('first-zz-worker.example\n');
-    // Gzipped from storage once, not again by the runtime.
+    // Gzipped from storage once, not again by the runtime; and only for a client that asks.
     const gz = await rawGet('/v1/list/1.txt', { authorization: `Bearer ${a.isp}`, 'accept-encoding': 'gzip' });
     expect(gz.headers['content-encoding']).toBe('gzip');
     checkArtifact(manifest, 'txt', new Uint8Array(gunzipSync(gz.body)));
+    const plain = await rawGet('/v1/list/1.txt', { authorization: `Bearer ${a.isp}` });
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    checkArtifact(manifest, 'txt', new Uint8Array(plain.body));
 
     expect((await get('/v1/list/manifest')).status).toBe(401);
   });
@@ -119,10 +130,52 @@ describe.skipIf(!onPostgres)('the Workers entry in workerd', () => {
     expect(rows.map((r) => r.ip)).toContain('192.0.2.7');
   });
 
-  it('builds the next version on a scheduled event, signed with the configured key', async () => {
-    await report(ctx, a, 'https://second-zz-worker.example/b');
-    const res = await get('/__scheduled?cron=0+*+*+*+*');
-    expect(res.status).toBe(200);
+  it('serves artifacts from the Cache API, keyed by version, format and encoding, after the credential check', async () => {
+    const isp = { authorization: `Bearer ${a.isp}` };
+    const plain = { ...isp, 'accept-encoding': 'identity' };
+    const first = await rawGet('/v1/list/1.csv', plain);
+    expect(first.status).toBe(200);
+    // The database no longer has it: only the location's cache can answer now.
+    await ctx.deps.db.execute(sql`delete from artifacts where version = 1 and format = 'csv'`);
+    const again = await rawGet('/v1/list/1.csv', plain);
+    expect(again.status).toBe(200);
+    expect(again.body.equals(first.body)).toBe(true);
+    expect(again.headers.etag).toBe(first.headers.etag);
+    // The gzip encoding is another entry, never fetched: it comes from the database, which has none.
+    expect((await rawGet('/v1/list/1.csv', { ...isp, 'accept-encoding': 'gzip' })).status).toBe(410);
+    // No credential, or the wrong role, and the cache is never asked.
+    expect((await rawGet('/v1/list/1.csv', { 'accept-encoding': 'identity' })).status).toBe(401);
+    expect((await rawGet('/v1/list/1.csv', { authorization: `Bearer ${a.reporterA}` })).status).toBe(403);
+  });
+
+  it('builds the next version on a scheduled event, signed with the configured key, and notifies', async () => {
+    const notified: string[] = [];
+    const receiver = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk) => {
+        body += chunk;
+      });
+      req.on('end', () => {
+        notified.push(body);
+        res.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+      expect((await ctx.call('POST', '/v1/webhooks', { token: a.ncb, body: { url } })).status).toBe(201);
+      await report(ctx, a, 'https://second-zz-worker.example/b');
+      const res = await get('/__scheduled?cron=0+*+*+*+*');
+      expect(res.status).toBe(200);
+      // Delivered after the handler returned, in waitUntil, before the connection closed.
+      for (let i = 0; i < 50 && notified.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 100));
+      const jwks = await (await get('/.well-known/jwks.json')).json();
+      const { payload } = await verifyCompact(notified[0]!, jwks as never, NOTIFICATION_TYP);
+      expect(payload).toMatchObject({ version: 2 });
+    } finally {
+      receiver.closeAllConnections();
+      await new Promise((resolve) => receiver.close(resolve));
+    }
 
     const runs = await queryRows<{ trigger: string; outcome: string; version: number }>(
       ctx.deps.db,

@@ -15,6 +15,7 @@ import {
   type SnapshotRow,
 } from '../db/repositories/snapshots.ts';
 import type { Deps } from '../deps.ts';
+import type { ArtifactBody, ArtifactKey } from './artifact-cache.ts';
 import { ConflictError, GoneError, InvalidInputError, NotFoundError, UnavailableError } from './errors.ts';
 import type { Principal } from './principal.ts';
 import { cachedArtifact, cachedLatest, flushPulls, recordPullLater } from './pull-cache.ts';
@@ -61,9 +62,12 @@ export async function pullArtifact(
   request: { version: VersionSpec; format: Format; knownSha256: readonly string[]; gzip: boolean; ip: string },
 ): Promise<ArtifactAnswer> {
   const snapshot = await resolveSnapshot(deps, request.version);
-  const artifact = await cachedArtifact(deps.db, snapshot.version, request.format, () =>
-    getArtifact(deps.db, snapshot.version, request.format),
-  );
+  const artifact = await artifactBody(deps, {
+    version: snapshot.version,
+    manifestSha256: snapshot.manifestSha256,
+    format: request.format,
+    encoding: request.gzip ? 'gzip' : 'identity',
+  });
   if (!artifact)
     throw new GoneError('artifact_gone', `the artifacts of version ${snapshot.version} are no longer kept`);
   const notModified = request.knownSha256.includes(artifact.sha256);
@@ -73,10 +77,23 @@ export async function pullArtifact(
     version: snapshot.version,
     format: request.format,
     sha256: artifact.sha256,
-    body: request.gzip
-      ? { bytes: artifact.gzip, digest: artifact.gzipSha256, gzip: true }
-      : { bytes: artifact.bytes, digest: artifact.sha256, gzip: false },
+    body: { bytes: artifact.bytes, digest: artifact.digest, gzip: request.gzip },
   };
+}
+
+/** One encoding of an artifact: from the shared cache where the runtime has one, else this process's or the database. */
+async function artifactBody(deps: Deps, key: ArtifactKey): Promise<ArtifactBody | undefined> {
+  const hit = await deps.artifactCache?.get(key);
+  if (hit) return hit;
+  const { version, format } = key;
+  const row = await cachedArtifact(deps.db, version, format, () => getArtifact(deps.db, version, format));
+  if (!row) return undefined;
+  const body =
+    key.encoding === 'gzip'
+      ? { sha256: row.sha256, bytes: row.gzip, digest: row.gzipSha256 }
+      : { sha256: row.sha256, bytes: row.bytes, digest: row.sha256 };
+  await deps.artifactCache?.put(key, body);
+  return body;
 }
 
 export async function pullManifest(deps: Deps, who: Principal, version: VersionSpec, ip: string) {
