@@ -130,4 +130,29 @@ describe(`the re-check queue on ${databaseName}`, () => {
     await ok(ctx.call('POST', '/v1/observations', { token: a.reporterC, body: { observations } }));
     expect(await queue()).toMatchObject({ total: 0, items: [], nextCursor: null });
   });
+
+  it('matches a request to a domain listed by hostname (shared hosting)', async () => {
+    await ok(
+      ctx.call('PUT', '/v1/domains/zz-q-shared.com/policy', {
+        token: a.analyst,
+        body: { granularity: 'hostname', reason: 'shared image host' },
+      }),
+    );
+    await report(ctx, a, 'http://img.zz-q-shared.com/x', { daysAgo: 5 });
+    await build(ctx, a);
+    expect(await listed(ctx, a)).toContain('img.zz-q-shared.com');
+    // Requests are one per registrable domain, contact and day: two contacts here.
+    const ask = (domain: string, contact: string) =>
+      ok(
+        ctx.call('POST', '/v1/delisting-requests', {
+          body: { domain, contact, statement: 'We host many users; please review.' },
+        }),
+        202,
+      );
+    await ask('other.zz-q-shared.com', 'one@zz-q-shared.com');
+    expect(keys(await queue())).toEqual([]);
+    await ask('cdn.img.zz-q-shared.com', 'two@zz-q-shared.com');
+    const q = await queue();
+    expect(q.items.map((i) => [i.listKey, i.openDelistingRequests])).toEqual([['img.zz-q-shared.com', 1]]);
+  });
 });

@@ -7,7 +7,7 @@ import { inTransaction } from '../db/database.ts';
 import { recordAudit } from '../db/repositories/audit.ts';
 import { existingReportIds, insertObservations, type NewObservation } from '../db/repositories/observations.ts';
 import { findReportsByRef, getReport } from '../db/repositories/reports.ts';
-import { type RecheckReport, reportsToRecheck, reviewQueuePage } from '../db/repositories/review-queue.ts';
+import { reportsToRecheck, reviewQueuePage } from '../db/repositories/review-queue.ts';
 import type { Deps } from '../deps.ts';
 import {
   encodeReviewCursor,
@@ -181,13 +181,11 @@ export async function reviewQueue(deps: Deps, query: { cursor?: ReviewCursor | u
     limit: query.limit + 1,
   });
   const page = rows.slice(0, query.limit);
-  const reports = new Map<string, Omit<RecheckReport, 'listKey'>[]>();
-  for (const { listKey, ...report } of await reportsToRecheck(
+  const reports = await reportsToRecheck(
     deps.db,
     page.map((r) => r.listKey),
     REPORTS_PER_ITEM,
-  ))
-    reports.set(listKey, [...(reports.get(listKey) ?? []), report]);
+  );
   const items = page.map((row) => ({
     listKey: row.listKey,
     listedSince: row.listedSince,
@@ -195,8 +193,8 @@ export async function reviewQueue(deps: Deps, query: { cursor?: ReviewCursor | u
     lastConfirmedAt: row.lastConfirmedAt,
     expiresAt: row.expiresAt,
     daysLeft: row.expiresAt === null ? 0 : Math.max(0, Math.floor((row.expiresAt.getTime() - now.getTime()) / DAY_MS)),
-    reportCount: row.reportCount,
-    reports: reports.get(row.listKey) ?? [],
+    reportCount: reports.get(row.listKey)?.count ?? 0,
+    reports: reports.get(row.listKey)?.reports ?? [],
   }));
   const last = page.at(-1);
   return {

@@ -21,7 +21,6 @@ export interface QueueRow {
   openDelistingRequests: number;
   lastConfirmedAt: Date | null;
   expiresAt: Date | null;
-  reportCount: number;
   /** The sort keys, for the next page's cursor. */
   requested: boolean;
   confirmedMicros: string;
@@ -62,7 +61,6 @@ export async function reviewQueuePage(
     requests: number | string;
     confirmed_at: Date | string | null;
     expires_at: Date | string | null;
-    report_count: number | string;
     s1: number | string;
     s2_text: string;
   }>(
@@ -76,47 +74,53 @@ export async function reviewQueuePage(
       join assessments a on a.report_id = c.id and a.verdict = 'confirmed'
       join organisations og on og.id = a.organisation_id
     ),
+    -- Per organisation: its newest confirmation, and its newest qualifying one (real child, age, severity).
+    per_org as (
+      select list_key, organisation_id, country,
+             greatest(max(observed_online_at), max(online_observed_at)) as confirmed_at,
+             max(observed_online_at) filter (where item_qualifies) as qualified_at
+      from confirmed group by list_key, organisation_id, country
+    ),
+    with_country as (
+      select *, max(qualified_at) over (partition by list_key, country) as country_at,
+             row_number() over (partition by list_key, country order by organisation_id) as country_row
+      from per_org
+    ),
+    -- The domain keeps qualifying until the Nth newest per-organisation (per-country) qualifying
+    -- confirmation leaves the window: that is when it would expire. One row per key, so the
+    -- join with the listings is one hash join whatever the planner guesses about the counts.
     per_key as (
-      select list_key, count(distinct report_id) as report_count,
-             greatest(max(observed_online_at), max(online_observed_at)) as confirmed_at
-      from confirmed group by list_key
+      select list_key, max(confirmed_at) as confirmed_at,
+             (array_agg(qualified_at order by qualified_at desc)
+                filter (where qualified_at is not null))[${criteria.minConfirmingOrganisations}::int] as org_at,
+             (array_agg(country_at order by country_at desc)
+                filter (where country_row = 1 and country_at is not null))[${criteria.minConfirmingCountries}::int] as country_at
+      from with_country group by list_key
     ),
-    -- The domain keeps qualifying while enough organisations and countries each have a qualifying
-    -- assessment inside the window: until the Nth newest per-organisation (per-country) confirmation ages out.
-    org_nth as (
-      select list_key, at from (
-        select list_key, at, row_number() over (partition by list_key order by at desc) as n
-        from (select list_key, organisation_id, max(observed_online_at) as at
-              from confirmed where item_qualifies group by list_key, organisation_id) o
-      ) ranked where n = ${criteria.minConfirmingOrganisations}
+    -- Open requests (few) by every key they may name: the registrable domain, or (hostname
+    -- policy) the host or one of its parents below the registrable domain.
+    requested as (
+      select k.key as list_key, count(distinct d.id) as n
+      from delisting_requests d
+      cross join lateral (select string_to_array(d.host, '.') as labels) s
+      cross join lateral (
+        select array_to_string(s.labels[i:], '.') as key from generate_subscripts(s.labels, 1) as i
+      ) k
+      where d.state = 'open' and (k.key = d.list_key or right(k.key, length(d.list_key) + 1) = '.' || d.list_key)
+      group by k.key
     ),
-    country_nth as (
-      select list_key, at from (
-        select list_key, at, row_number() over (partition by list_key order by at desc) as n
-        from (select list_key, country, max(observed_online_at) as at
-              from confirmed where item_qualifies group by list_key, country) k
-      ) ranked where n = ${criteria.minConfirmingCountries}
+    excluded as (
+      select distinct on (list_key) list_key, state from exclusions order by list_key, id desc
     ),
     queue as (
-      select l.list_key, l.added_version, p.confirmed_at, coalesce(p.report_count, 0) as report_count,
-             case when o.at is null or k.at is null then null
-                  else least(o.at, k.at) + make_interval(days => ${criteria.onlineWithinDays}) end as expires_at,
-             req.n as requests
+      select l.list_key, l.added_version, p.confirmed_at, coalesce(rq.n, 0) as requests,
+             case when p.org_at is null or p.country_at is null then null
+                  else least(p.org_at, p.country_at) + make_interval(days => ${criteria.onlineWithinDays}) end as expires_at
       from listings l
       left join per_key p on p.list_key = l.list_key
-      left join org_nth o on o.list_key = l.list_key
-      left join country_nth k on k.list_key = l.list_key
-      left join lateral (select r.domain from reports r where r.list_key = l.list_key limit 1) dom on true
-      cross join lateral (
-        -- A request names the key, or (hostname policy) the host it is keyed on or one below it.
-        select count(*) as n from delisting_requests d
-        where d.list_key = any(array[l.list_key, coalesce(dom.domain, l.list_key)]) and d.state = 'open'
-          and (d.list_key = l.list_key or d.host = l.list_key
-               or right(d.host, length(l.list_key) + 1) = '.' || l.list_key)
-      ) req
-      where l.removed_version is null
-        and coalesce((select e.state from exclusions e where e.list_key = l.list_key order by e.id desc limit 1),
-                     'restored') <> 'excluded'
+      left join requested rq on rq.list_key = l.list_key
+      left join excluded x on x.list_key = l.list_key
+      where l.removed_version is null and x.state is distinct from 'excluded'
     ),
     due as (
       select *, case when requests > 0 then 0 else 1 end as s1,
@@ -128,7 +132,7 @@ export async function reviewQueuePage(
     -- The total rides along on a one-row join, so a page past the end still says it.
     select t.total, q.* from (select count(*) as total from due) t
     left join lateral (
-      select q.list_key, q.added_version, q.requests, q.confirmed_at, q.expires_at, q.report_count,
+      select q.list_key, q.added_version, q.requests, q.confirmed_at, q.expires_at,
              q.s1, q.s2, q.s2::text as s2_text
       from due q ${after}
       order by q.s1, q.s2, q.list_key collate "C"
@@ -145,7 +149,6 @@ export async function reviewQueuePage(
       openDelistingRequests: Number(r.requests),
       lastConfirmedAt: r.confirmed_at === null ? null : new Date(r.confirmed_at),
       expiresAt: r.expires_at === null ? null : new Date(r.expires_at),
-      reportCount: Number(r.report_count),
       requested: Number(r.s1) === 0,
       confirmedMicros: r.s2_text,
     }));
@@ -153,16 +156,23 @@ export async function reviewQueuePage(
 }
 
 export interface RecheckReport {
-  listKey: string;
   id: number;
   url: string;
   organisation: { id: number; name: string; country: string };
   lastConfirmedAt: Date;
 }
 
-/** The counted, confirmed reports of these keys, stalest confirmation first, at most `perKey` each. */
-export async function reportsToRecheck(db: Db, listKeys: readonly string[], perKey: number): Promise<RecheckReport[]> {
-  if (listKeys.length === 0) return [];
+/**
+ * Per key, the counted reports with a confirmed assessment: how many, and the first `perKey`
+ * of them, stalest confirmation first.
+ */
+export async function reportsToRecheck(
+  db: Db,
+  listKeys: readonly string[],
+  perKey: number,
+): Promise<Map<string, { count: number; reports: RecheckReport[] }>> {
+  const byKey = new Map<string, { count: number; reports: RecheckReport[] }>();
+  if (listKeys.length === 0) return byKey;
   const rows = await queryRows<{
     list_key: string;
     id: number;
@@ -171,6 +181,7 @@ export async function reportsToRecheck(db: Db, listKeys: readonly string[], perK
     name: string;
     country: string;
     confirmed_at: Date | string;
+    reports: number | string;
   }>(
     db,
     sql`
@@ -181,17 +192,23 @@ export async function reportsToRecheck(db: Db, listKeys: readonly string[], perK
       from counted c join assessments a on a.report_id = c.id and a.verdict = 'confirmed'
       group by c.list_key, c.id, c.url_canonical, c.organisation_id
     )
-    select p.list_key, p.id, p.url_canonical, p.organisation_id, og.name, og.country, p.confirmed_at
-    from (select *, row_number() over (partition by list_key order by confirmed_at, id) as n from per_report) p
+    select p.list_key, p.id, p.url_canonical, p.organisation_id, og.name, og.country, p.confirmed_at, p.reports
+    from (select *, row_number() over (partition by list_key order by confirmed_at, id) as n,
+                 count(*) over (partition by list_key) as reports
+          from per_report) p
     join organisations og on og.id = p.organisation_id
     where p.n <= ${perKey}
     order by p.list_key, p.n`,
   );
-  return rows.map((r) => ({
-    listKey: r.list_key,
-    id: Number(r.id),
-    url: r.url_canonical,
-    organisation: { id: Number(r.organisation_id), name: r.name, country: r.country },
-    lastConfirmedAt: new Date(r.confirmed_at),
-  }));
+  for (const r of rows) {
+    const entry = byKey.get(r.list_key) ?? { count: Number(r.reports), reports: [] };
+    entry.reports.push({
+      id: Number(r.id),
+      url: r.url_canonical,
+      organisation: { id: Number(r.organisation_id), name: r.name, country: r.country },
+      lastConfirmedAt: new Date(r.confirmed_at),
+    });
+    byKey.set(r.list_key, entry);
+  }
+  return byKey;
 }
