@@ -247,6 +247,24 @@ describe(`console CSRF on ${databaseName}`, () => {
   });
 });
 
+describe(`domain browsing on ${databaseName}`, () => {
+  it('pages through every state past a key with many reports', async () => {
+    await report(ctx, a, 'http://aaa-many.example/', { from: Array(20).fill(a.reporterA) });
+    await report(ctx, a, 'http://aab-next.example/', { from: [a.reporterA] });
+    await report(ctx, a, 'http://aac-last.example/', { from: [a.reporterA, a.reporterA] });
+    const page = (cursor?: string) =>
+      ok<{ items: { listKey: string }[]; nextCursor: string | null }>(
+        ctx.call('GET', `/v1/domains?q=aa&limit=2${cursor ? `&cursor=${cursor}` : ''}`, { token: a.analyst }),
+      );
+    const first = await page();
+    expect(first.items.map((d) => d.listKey)).toEqual(['aaa-many.example', 'aab-next.example']);
+    expect(first.nextCursor).toBe('aab-next.example');
+    const second = await page(first.nextCursor!);
+    expect(second.items.map((d) => d.listKey)).toEqual(['aac-last.example']);
+    expect(second.nextCursor).toBeNull();
+  });
+});
+
 describe(`console pages on ${databaseName}`, () => {
   it('shows each analyst page', async () => {
     const client = await signedIn(a.analyst);

@@ -38,24 +38,47 @@ export async function browseDomains(
                     and not exists (select 1 from listings l where l.list_key = r.list_key and l.removed_version is null)
                     and not exists (select 1 from ${excludedKeys} x where x.list_key = r.list_key and x.state = 'excluded')
                     and ${where(sql`r.list_key`)}) c ${page}`;
-  else
-    query = sql`select k.list_key,
-                  case when l.added_version is not null then 'listed'
-                       when x.state = 'excluded' then 'excluded' else 'reported' end as state,
-                  l.added_version as listed_since
-                from (select list_key from (select distinct list_key from reports r where ${where(sql`r.list_key`)}) d ${page}) k
-                left join listings l on l.list_key = k.list_key and l.removed_version is null
-                left join ${excludedKeys} x on x.list_key = k.list_key
-                order by k.list_key collate "C"`;
-  const rows = await queryRows<{ list_key: string; state: DomainState | 'reported'; listed_since: number | null }>(
-    db,
-    query,
-  );
-  return rows.map((r) => ({
-    listKey: r.list_key,
-    state: r.state,
-    listedSince: r.listed_since === null ? null : Number(r.listed_since),
-  }));
+  else return anyState(db, where(sql`r.list_key`), filter.limit);
+  const rows = await queryRows<Row>(db, query);
+  return rows.map(toSummary);
+}
+
+interface Row {
+  list_key: string;
+  state: DomainState | 'reported';
+  listed_since: number | null;
+  window_rows?: number | string;
+}
+
+const toSummary = (r: Row) => ({
+  listKey: r.list_key,
+  state: r.state,
+  listedSince: r.listed_since === null ? null : Number(r.listed_since),
+});
+
+/**
+ * Every reported key, whatever its state. Keys repeat across reports, and DISTINCT over all
+ * of them hashes the whole table for one page; a page's keys are instead found among the
+ * first rows in key order (a cheap top-N sort), the window widened until it holds a full
+ * page or every matching row.
+ */
+async function anyState(db: Db, where: SQL, limit: number) {
+  for (let window = limit * 4; ; window *= 16) {
+    const rows = await queryRows<Row>(
+      db,
+      sql`with w as (select r.list_key from reports r where ${where} order by r.list_key collate "C" limit ${window})
+          select k.list_key, (select count(*) from w) as window_rows,
+                 case when l.added_version is not null then 'listed'
+                      when x.state = 'excluded' then 'excluded' else 'reported' end as state,
+                 l.added_version as listed_since
+          from (select list_key from (select distinct list_key from w) d order by list_key collate "C" limit ${limit}) k
+          left join listings l on l.list_key = k.list_key and l.removed_version is null
+          left join ${excludedKeys} x on x.list_key = k.list_key
+          order by k.list_key collate "C"`,
+    );
+    // A short page is the end unless the window was full: then more keys may lie beyond it.
+    if (rows.length === limit || rows.length === 0 || Number(rows[0]!.window_rows) < window) return rows.map(toSummary);
+  }
 }
 
 /** Who confirmed, from where, on which hosts, and the latest observation: the detail behind the aggregate. */
