@@ -88,6 +88,25 @@ describe(`console sign-in and sessions on ${databaseName}`, () => {
     expect((await client.get('/console')).status).toBe(200);
   });
 
+  it('marks the cookies Secure when WOL_PUBLIC_URL is https, even behind a plain-http proxy hop', async () => {
+    const behindProxy = await createTestContext({
+      WOL_PUBLIC_URL: 'https://console.example',
+      WOL_SESSION_SECRET: SECRET,
+    });
+    try {
+      const actors = await createActors(behindProxy);
+      const client = new ConsoleClient(behindProxy);
+      const res = await client.signIn(actors.analyst);
+      expect(res.status).toBe(303);
+      expect(res.headers.getSetCookie().find((c) => c.startsWith('__Secure-wol_session='))).toMatch(/; Secure/);
+      // The browser's Origin is the public one, not the address the proxy forwarded to.
+      await client.get('/console');
+      expect((await client.post('/console/builds', {}, { origin: 'https://console.example' })).status).toBe(303);
+    } finally {
+      await behindProxy.close();
+    }
+  });
+
   it('answers "Invalid key." alike for unknown, malformed, revoked and empty keys', async () => {
     const revoked = await ok<{ id: number; token: string }>(
       ctx.call('POST', '/v1/credentials', {
@@ -268,6 +287,13 @@ describe(`domain browsing on ${databaseName}`, () => {
 describe(`console pages on ${databaseName}`, () => {
   it('shows each analyst page', async () => {
     const client = await signedIn(a.analyst);
+    const next = new Date('2031-01-02T03:00:00Z');
+    ctx.deps.nextScheduledBuild = () => next;
+    try {
+      expect((await client.get('/console')).html).toContain('2031-01-02 03:00 UTC');
+    } finally {
+      ctx.deps.nextScheduledBuild = undefined;
+    }
     for (const [path, text] of [
       ['/console', 'List size and changes'],
       ['/console/domains', 'listed-one.example'],

@@ -13,7 +13,13 @@ const versionParam = z.coerce.number().int().min(1).max(2_147_483_647);
 const cursor = z.string().min(1).max(253).optional().catch(undefined);
 const fromSeconds = (s: number) => new Date(s * 1000);
 
-function KeyList(props: { id: string; title: string; keys: { items: string[]; next: string | null }; more: string }) {
+function KeyList(props: {
+  id: string;
+  title: string;
+  keys: { items: string[]; next: string | null };
+  more: string;
+  moreText: string;
+}) {
   return (
     <section class="card" aria-labelledby={props.id}>
       <h2 id={props.id}>{props.title}</h2>
@@ -30,7 +36,7 @@ function KeyList(props: { id: string; title: string; keys: { items: string[]; ne
       )}
       {props.keys.next && (
         <p>
-          <a href={props.more}>More</a>
+          <a href={props.more}>{props.moreText}</a>
         </p>
       )}
     </section>
@@ -144,12 +150,14 @@ export function registerVersion(ui: Hono<ConsoleEnv>, kit: ConsoleKit): void {
             id="added"
             title={`Added in version ${s.version} (${count(s.addedCount)})`}
             keys={d.added}
+            moreText="More added keys"
             more={`${here}?added_after=${encodeURIComponent(d.added.next ?? '')}${removedAfter ? `&removed_after=${encodeURIComponent(removedAfter)}` : ''}`}
           />
           <KeyList
             id="removed"
             title={`Removed in version ${s.version} (${count(s.removedCount)})`}
             keys={d.removed}
+            moreText="More removed keys"
             more={`${here}?removed_after=${encodeURIComponent(d.removed.next ?? '')}${addedAfter ? `&added_after=${encodeURIComponent(addedAfter)}` : ''}`}
           />
         </div>
