@@ -71,6 +71,8 @@ describe.skipIf(!haveChromium)(`console in Chromium on ${databaseName}`, () => {
   const signIn = async (key: string) => {
     await page.goto(`${server.url}/console`);
     await expect.poll(() => page.url()).toContain('/console/sign-in');
+    if (!existsSync(path.join(RESULTS, 'console-sign-in.png')))
+      await page.screenshot({ path: path.join(RESULTS, 'console-sign-in.png'), fullPage: true });
     await page.getByLabel('API key').fill(key);
     await page.getByRole('button', { name: 'Sign in' }).click();
   };
@@ -105,6 +107,7 @@ describe.skipIf(!haveChromium)(`console in Chromium on ${databaseName}`, () => {
     await page.getByRole('heading', { name: 'Version 3', exact: true }).waitFor();
     const removed = page.getByRole('region', { name: /Removed in version 3/ });
     expect(await removed.textContent()).toContain('e2e-shared-host.example');
+    await page.screenshot({ path: path.join(RESULTS, 'console-version.png'), fullPage: true });
     expect(await listed(ctx, a)).toEqual(['e2e-keep.example', 'e2e-later-too.example', 'e2e-later.example']);
 
     await page.getByRole('link', { name: 'Dashboard' }).click();
@@ -123,6 +126,7 @@ describe.skipIf(!haveChromium)(`console in Chromium on ${databaseName}`, () => {
     await page.getByRole('button', { name: 'Issue key' }).click();
     const token = (await page.locator('code.token').textContent())!.trim();
     expect(token).toMatch(/^wol_isp_/);
+    await page.screenshot({ path: path.join(RESULTS, 'console-ncb.png'), fullPage: true });
     expect((await ctx.call('GET', '/v1/list/manifest', { token })).status).toBe(200);
     await page.goto(`${server.url}/console/ncb`);
     expect(await page.content()).not.toContain(token);
