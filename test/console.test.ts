@@ -310,7 +310,11 @@ describe(`console pages on ${databaseName}`, () => {
       expect(res.headers.get('cache-control'), path).toBe('no-store');
     }
     expect((await client.get('/console/domains?state=candidate')).html).not.toContain('listed-one.example');
-    expect((await client.get('/console/domains/nothing-known.example')).status).toBe(404);
+    const unknown = await client.get('/console/domains/nothing-known.example');
+    expect(unknown.status).toBe(404);
+    expect(unknown.html).toContain('nothing is known about nothing-known.example');
+    expect(unknown.headers.get('content-security-policy')).toContain("default-src 'none'");
+    expect(unknown.headers.get('cache-control')).toBe('no-store');
     expect((await client.get('/console/versions/999')).status).toBe(404);
     expect((await client.get('/console/no-such-page')).status).toBe(404);
   });

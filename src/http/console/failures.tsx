@@ -17,7 +17,7 @@ import {
   UnavailableError,
 } from '../../services/errors.ts';
 import type { ConsoleEnv } from './env.ts';
-import { Layout } from './views/layout.tsx';
+import { homeOf, Layout } from './views/layout.tsx';
 
 type FailureStatus = 400 | 403 | 404 | 409 | 410 | 413 | 422 | 429 | 500 | 503;
 
@@ -51,7 +51,6 @@ export function formFailure(error: unknown): { status: FailureStatus; text: stri
 
 export function forbiddenPage(c: Context<ConsoleEnv>) {
   const user = c.get('user');
-  const home = user?.role === 'ncb' ? '/console/ncb' : '/console';
   const hasPages = user && ['analyst', 'admin', 'ncb'].includes(user.role);
   return c.html(
     <Layout title="Forbidden" user={user} csrf={c.get('csrf')}>
@@ -59,7 +58,7 @@ export function forbiddenPage(c: Context<ConsoleEnv>) {
       <p>{`The ${user?.role ?? 'signed-in'} role may not use this page.`}</p>
       {hasPages ? (
         <p>
-          <a href={home}>Go to your start page</a>
+          <a href={homeOf(user.role)}>Go to your start page</a>
         </p>
       ) : (
         <p>The console has pages for analysts, admins and NCBs only; your key works with the API.</p>

@@ -91,6 +91,3 @@ export function requireUser(kit: ConsoleKit, ...roles: Role[]): MiddlewareHandle
     await next();
   };
 }
-
-/** Where a role starts after signing in. */
-export const homeOf = (role: Role): string => (role === 'ncb' ? '/console/ncb' : '/console');

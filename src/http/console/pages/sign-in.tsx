@@ -8,9 +8,9 @@ import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { signIn } from '../../../services/sessions.ts';
 import { addressKey } from '../../rate-limit.ts';
 import type { ConsoleEnv, ConsoleKit } from '../env.ts';
-import { homeOf, isSecure, requireUser, sessionCookie, signInCookie } from '../guard.tsx';
+import { isSecure, requireUser, sessionCookie, signInCookie } from '../guard.tsx';
 import { csrfMatches, csrfToken, issueSession, randomId } from '../session.ts';
-import { type Flash, Layout } from '../views/layout.tsx';
+import { type Flash, homeOf, Layout } from '../views/layout.tsx';
 
 const KEY_MAX_LENGTH = 200;
 const SIGN_IN_FORM_SECONDS = 3600;

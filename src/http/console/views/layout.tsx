@@ -24,6 +24,9 @@ const navigation: Record<'staff' | 'ncb', { id: NavId; href: string; label: stri
   ncb: [{ id: 'ncb', href: '/console/ncb', label: 'ISPs' }],
 };
 
+/** Where a role starts after signing in. */
+export const homeOf = (role: Role): string => (role === 'ncb' ? '/console/ncb' : '/console');
+
 const navFor = (role: Role) =>
   role === 'analyst' || role === 'admin' ? navigation.staff : role === 'ncb' ? navigation.ncb : [];
 
