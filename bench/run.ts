@@ -10,6 +10,7 @@ import { type BuildFigure, benchBuild } from './build.ts';
 import { benchCanonicalize } from './canonicalize.ts';
 import { benchDeps } from './context.ts';
 import { openBenchDatabase } from './database.ts';
+import { benchFreshness } from './freshness.ts';
 import { benchIngest } from './ingest.ts';
 import { benchPull } from './pull.ts';
 import { benchRemoval } from './removal.ts';
@@ -76,6 +77,15 @@ try {
     `  ${removal.entries.toLocaleString('en')} listed: observe ${removal.observeMs} ms + build ${removal.buildMs} ms + pull ${removal.pullMs} ms = ${removal.totalMs} ms`,
   );
 
+  const debounceSeconds = 5;
+  log(
+    `freshness (WOL_BUILD_DEBOUNCE=${debounceSeconds}s: second confirmation answered -> in a pulled latest.txt, no explicit build; median of 3)`,
+  );
+  const freshness = await benchFreshness(deps, plan.pullEntries, debounceSeconds);
+  log(
+    `  ${freshness.entries.toLocaleString('en')} listed: ${freshness.latencyMs} ms = the ${debounceSeconds} s delay + ${freshness.overheadMs} ms (build ${freshness.buildMs} ms, then the pull)`,
+  );
+
   const canonicalize = await benchCanonicalize(plan.urls);
   log(
     `canonicalize: ${canonicalize.perSec} URLs/s vs tldts.parse ${canonicalize.tldtsPerSec}/s, ratio ${canonicalize.ratio}`,
@@ -96,6 +106,7 @@ try {
     pull: { notModified: pull.notModified, full: pull.full, entries: pull.entries },
     changes,
     removal,
+    freshness,
     canonicalize,
   };
   if (values.json) process.stdout.write(`${JSON.stringify(result)}\n`);
