@@ -6,7 +6,7 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import type { Deps } from '../deps.ts';
 import { registerConsole } from './console/index.ts';
-import type { AppEnv } from './env.ts';
+import type { App, AppEnv } from './env.ts';
 import { problem, problemResponse, toProblem, zodProblem } from './problem.ts';
 import { requestIds } from './request-id.ts';
 import { requestLog } from './request-log.ts';
@@ -25,7 +25,7 @@ import { registerReports } from './routes/reports.ts';
 import { registerReview } from './routes/review.ts';
 import { registerWebhooks } from './routes/webhooks.ts';
 
-export type App = OpenAPIHono<AppEnv>;
+export type { App } from './env.ts';
 
 export function createApp(deps: Deps): App {
   const app = new OpenAPIHono<AppEnv>({

@@ -1,4 +1,5 @@
-/** Hono's per-request variables, shared by the middleware and the routes. */
+/** Hono's per-request variables and the app type, shared by the middleware and the routes. */
+import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Principal } from '../services/principal.ts';
 
 export interface AppEnv {
@@ -8,3 +9,5 @@ export interface AppEnv {
     clientIp: string;
   };
 }
+
+export type App = OpenAPIHono<AppEnv>;

@@ -6,7 +6,7 @@
  */
 import { Hono } from 'hono';
 import type { Deps } from '../../deps.ts';
-import type { App } from '../app.ts';
+import type { App } from '../env.ts';
 import { FixedWindowLimiter } from '../rate-limit.ts';
 import type { ConsoleEnv, ConsoleKit } from './env.ts';
 import { consoleErrorHandler, notFoundPage } from './failures.tsx';

@@ -5,8 +5,8 @@ import type { Deps } from '../../deps.ts';
 import { isoOut } from '../../schemas/common.ts';
 import { buildSnapshot } from '../../services/build.ts';
 import { criteriaHistory, replaceCriteria } from '../../services/criteria.ts';
-import type { App } from '../app.ts';
 import { principalOf, requireRoles } from '../auth.ts';
+import type { App } from '../env.ts';
 import { jsonBody, jsonContent, problems } from '../openapi.ts';
 
 const buildResult = z

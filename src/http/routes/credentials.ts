@@ -3,8 +3,8 @@ import type { Deps } from '../../deps.ts';
 import { idParam } from '../../schemas/common.ts';
 import { credential, credentialInput, issuedCredential } from '../../schemas/credentials.ts';
 import { issueCredential, revokeCredential, visibleCredentials } from '../../services/credentials.ts';
-import type { App } from '../app.ts';
 import { principalOf, requireRoles } from '../auth.ts';
+import type { App } from '../env.ts';
 import { jsonBody, jsonContent, problems } from '../openapi.ts';
 
 export function registerCredentials(app: App, deps: Deps): void {

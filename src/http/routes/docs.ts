@@ -1,7 +1,7 @@
 /** GET /openapi.json (OpenAPI 3.1, generated from the route schemas) and GET /docs (an interactive page). */
 import { swaggerUI } from '@hono/swagger-ui';
 import type { Deps } from '../../deps.ts';
-import type { App } from '../app.ts';
+import type { App } from '../env.ts';
 
 export function registerDocs(app: App, deps: Deps): void {
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {

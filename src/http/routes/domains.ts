@@ -9,8 +9,8 @@ import {
   reasonInput,
 } from '../../schemas/domains.ts';
 import { excludeDomain, explainDomain, listDomains, restoreDomain, setDomainPolicy } from '../../services/domains.ts';
-import type { App } from '../app.ts';
 import { principalOf, requireRoles } from '../auth.ts';
+import type { App } from '../env.ts';
 import { jsonBody, jsonContent, problems } from '../openapi.ts';
 
 const decision = z.object({ listKey: z.string(), state: z.string(), reason: z.string(), decidedAt: z.date() });

@@ -2,7 +2,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { sql } from 'drizzle-orm';
 import type { Deps } from '../../deps.ts';
-import type { App } from '../app.ts';
+import type { App } from '../env.ts';
 import { problem, problemResponse } from '../problem.ts';
 
 const health = createRoute({

@@ -2,7 +2,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Deps } from '../../deps.ts';
 import { publishedJwks } from '../../services/keys.ts';
-import type { App } from '../app.ts';
+import type { App } from '../env.ts';
 import { jsonContent } from '../openapi.ts';
 
 const jwk = z.object({

@@ -16,9 +16,8 @@ import {
   pullTimestamp,
   type VersionSpec,
 } from '../../services/distribution.ts';
-import type { App } from '../app.ts';
 import { principalOf, requireRoles } from '../auth.ts';
-import type { AppEnv } from '../env.ts';
+import type { App, AppEnv } from '../env.ts';
 import { jsonContent, problems } from '../openapi.ts';
 import { HttpProblem, problem } from '../problem.ts';
 

@@ -7,9 +7,8 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
 import { addressAllowed } from '../../core/address-list.ts';
 import type { Deps } from '../../deps.ts';
-import type { App } from '../app.ts';
 import { resolvePrincipal } from '../auth.ts';
-import type { AppEnv } from '../env.ts';
+import type { App, AppEnv } from '../env.ts';
 import { problems } from '../openapi.ts';
 import { HttpProblem, problem } from '../problem.ts';
 

@@ -2,8 +2,8 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { Deps } from '../../deps.ts';
 import { nullableIsoOut } from '../../schemas/common.ts';
 import { ncbIspStatus } from '../../services/distribution.ts';
-import type { App } from '../app.ts';
 import { principalOf, requireRoles } from '../auth.ts';
+import type { App } from '../env.ts';
 import { jsonContent, problems } from '../openapi.ts';
 
 export const ispStatus = z.object({

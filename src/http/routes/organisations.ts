@@ -2,8 +2,8 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { Deps } from '../../deps.ts';
 import { organisation, organisationInput } from '../../schemas/organisations.ts';
 import { createOrganisation, visibleOrganisations } from '../../services/organisations.ts';
-import type { App } from '../app.ts';
 import { principalOf, requireRoles } from '../auth.ts';
+import type { App } from '../env.ts';
 import { jsonBody, jsonContent, problems } from '../openapi.ts';
 
 export function registerOrganisations(app: App, deps: Deps): void {

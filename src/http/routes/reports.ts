@@ -19,9 +19,8 @@ import {
   reportQuery,
 } from '../../schemas/reports.ts';
 import { assessReport, browseReports, readReport, submitReports } from '../../services/reports.ts';
-import type { App } from '../app.ts';
 import { principalOf, requireRoles } from '../auth.ts';
-import type { AppEnv } from '../env.ts';
+import type { App, AppEnv } from '../env.ts';
 import { lineGroups } from '../ndjson.ts';
 import { jsonBody, jsonContent, problems } from '../openapi.ts';
 import { HttpProblem, problem, zodProblem } from '../problem.ts';

@@ -12,8 +12,8 @@ import {
   reviewQueueQuery,
 } from '../../schemas/review.ts';
 import { observeReport, reviewQueue as readReviewQueue, recordObservations } from '../../services/review.ts';
-import type { App } from '../app.ts';
 import { principalOf, requireRoles } from '../auth.ts';
+import type { App } from '../env.ts';
 import { jsonBody, jsonContent, problems } from '../openapi.ts';
 
 export function registerReview(app: App, deps: Deps): void {

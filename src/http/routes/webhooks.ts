@@ -4,8 +4,8 @@ import type { Deps } from '../../deps.ts';
 import { idParam } from '../../schemas/common.ts';
 import { webhook, webhookInput } from '../../schemas/webhooks.ts';
 import { registerWebhook, removeWebhook, visibleWebhooks } from '../../services/webhooks.ts';
-import type { App } from '../app.ts';
 import { principalOf, requireRoles } from '../auth.ts';
+import type { App } from '../env.ts';
 import { jsonBody, jsonContent, problems } from '../openapi.ts';
 
 export function registerWebhooks(app: App, deps: Deps): void {
