@@ -57,8 +57,12 @@ const buildNow = (url: string) =>
   });
 
 /** Resolves once the build holds its advisory lock (PostgreSQL), or after a fixed wait (PGlite shows nothing outside). */
-async function buildRunning(): Promise<void> {
-  if (!databaseUrl) return new Promise((r) => setTimeout(r, 1500));
+/** PostgreSQL: the build holds its advisory lock. PGlite (no other connection can look): it said so. */
+async function buildRunning(server: { waitFor(msg: string): Promise<unknown> }): Promise<void> {
+  if (!databaseUrl) {
+    await server.waitFor('build started');
+    return;
+  }
   await withDatabase(async ({ db }) => {
     for (let i = 0; i < 200; i++) {
       const [row] = await queryRows<{ n: number }>(
@@ -132,7 +136,7 @@ describe(`graceful shutdown on ${databaseName}`, () => {
         answeredAt = Date.now();
         return r;
       });
-      await buildRunning();
+      await buildRunning(server);
       server.child.kill('SIGTERM');
       const killedAt = Date.now();
       // PGlite works in the serving thread: the signal is handled between two of its statements.
@@ -159,28 +163,38 @@ describe(`graceful shutdown on ${databaseName}`, () => {
   it('past WOL_SHUTDOWN_TIMEOUT exits 1 at once, and the cut-short build leaves no partial version', async () => {
     await withDatabase((database) => seedQualifying(database.db, LATER, new Date(), 'zz-later-'));
     const server = await startServe(env({ WOL_SHUTDOWN_TIMEOUT: '1' }));
+    let code: number;
     try {
       const request = buildNow(server.url).catch((error: Error) => error);
-      await buildRunning();
+      await buildRunning(server);
       const signalled = Date.now();
       server.child.kill('SIGTERM');
-      expect(await server.exited).toBe(1);
-      // PostgreSQL: at the timeout. PGlite: at the end of the statement under way when it passed.
+      code = await server.exited;
+      // PostgreSQL: at the timeout. PGlite runs the build's statements in the serving thread, so the
+      // timer fires only between them: when the build's last statement ends first, it is whole and
+      // the process stops cleanly. Either way nothing is half-written.
+      if (onPostgres) expect(code).toBe(1);
+      else expect([0, 1]).toContain(code);
       expect(Date.now() - signalled).toBeLessThan(onPostgres ? 3000 : 12_000);
-      expect(await request).toBeInstanceOf(Error);
+      if (code === 1) expect(await request).toBeInstanceOf(Error);
     } finally {
       await server.stop('SIGKILL');
     }
-    expect(server.lines().some((l) => l.msg === 'could not stop within WOL_SHUTDOWN_TIMEOUT: exiting')).toBe(true);
-    expect(await versionsWhole()).toEqual([1]);
+    if (code === 1) {
+      expect(server.lines().some((l) => l.msg === 'could not stop within WOL_SHUTDOWN_TIMEOUT: exiting')).toBe(true);
+      expect(await versionsWhole()).toEqual([1]);
+    } else expect(await versionsWhole()).toEqual([1, 2]);
   }, 180_000);
 
   it('starts cleanly after both, and the next build chains on the last whole version', async () => {
+    const cutShort = (await versionsWhole()).length === 1;
     const server = await startServe(env());
     try {
       expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
       const response = await buildNow(server.url);
-      expect(await response.json()).toMatchObject({ version: 2, changed: true, added: LATER });
+      expect(await response.json()).toMatchObject(
+        cutShort ? { version: 2, changed: true, added: LATER } : { version: 2, changed: false },
+      );
     } finally {
       expect(await server.stop()).toBe(0);
     }

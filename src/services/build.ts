@@ -58,6 +58,7 @@ export interface BuildOptions {
 
 export async function buildSnapshot(deps: Deps, options: BuildOptions): Promise<BuildResult> {
   const started = deps.clock();
+  deps.log.info({ build: { trigger: options.trigger } }, 'build started');
   const t0 = performance.now();
   try {
     const result = await inTransaction(deps.db, async (tx) => {
