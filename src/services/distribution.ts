@@ -85,8 +85,10 @@ export async function pullArtifact(
 async function artifactBody(deps: Deps, key: ArtifactKey): Promise<ArtifactBody | undefined> {
   const hit = await deps.artifactCache?.get(key);
   if (hit) return hit;
-  const { version, format } = key;
-  const row = await cachedArtifact(deps.db, version, format, () => getArtifact(deps.db, version, format));
+  const { version, format, manifestSha256 } = key;
+  const row = await cachedArtifact(deps.db, `${version}.${manifestSha256}.${format}`, () =>
+    getArtifact(deps.db, version, format),
+  );
   if (!row) return undefined;
   const body =
     key.encoding === 'gzip'

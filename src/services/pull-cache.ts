@@ -65,14 +65,16 @@ export function forgetLatest(db: Db): void {
   cacheOf(db).latest = null;
 }
 
+/**
+ * `key` names the version, its manifest digest and the format: the digest keeps a database
+ * whose version N is other bytes (restored, or rebuilt from nothing) from meeting the old N.
+ */
 export async function cachedArtifact(
   db: Db,
-  version: number,
-  format: string,
+  key: string,
   load: () => Promise<ArtifactRow | undefined>,
 ): Promise<ArtifactRow | undefined> {
   const cache = cacheOf(db);
-  const key = `${version}.${format}`;
   const hit = cache.artifacts.get(key);
   if (hit) {
     cache.artifacts.delete(key);
