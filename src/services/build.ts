@@ -38,7 +38,7 @@ const BUILD_LOCK = 0x776f6c;
 /** Waits for a running build: the second builder then finds the entry set unchanged. */
 const sqlLock = sql`select pg_advisory_xact_lock(${BUILD_LOCK})`;
 
-export type BuildTrigger = 'schedule' | 'api' | 'cli' | 'debounce' | 'test';
+export type BuildTrigger = 'schedule' | 'api' | 'console' | 'cli' | 'debounce' | 'test';
 
 export interface BuildResult {
   version: number;

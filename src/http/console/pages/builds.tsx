@@ -138,7 +138,7 @@ export function registerBuilds(ui: Hono<ConsoleEnv>, kit: ConsoleKit): void {
 
   ui.post('/builds', staff, async (c) => {
     try {
-      const result = await buildSnapshot(deps, { trigger: 'api', actor: c.get('user').credentialId });
+      const result = await buildSnapshot(deps, { trigger: 'console', actor: c.get('user').credentialId });
       return c.redirect(
         result.changed ? `/console/versions/${result.version}?done=built` : '/console/builds?done=unchanged',
         303,
