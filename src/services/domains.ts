@@ -125,49 +125,37 @@ function checkListKey(listKey: string): void {
     throw new InvalidInputError('not_canonical', `write the list key as ${canonical.host}`, { field: 'listKey' });
 }
 
-export async function excludeDomain(deps: Deps, actor: Principal, listKey: string, reason: string, ip?: string) {
+export function excludeDomain(deps: Deps, actor: Principal, listKey: string, reason: string, ip?: string) {
   checkListKey(listKey);
-  const result = await inTransaction(deps.db, async (tx) => {
-    if (await exclusionInForce(tx, listKey))
-      throw new ConflictError('already_excluded', `${listKey} is excluded already`);
-    const row = await insertExclusion(tx, {
-      listKey,
-      state: 'excluded',
-      reason,
-      decidedBy: actor.credentialId,
-      decidedAt: deps.clock(),
-    });
-    await recordAudit(tx, {
-      actor: actor.credentialId,
-      action: 'domain.exclude',
-      subject: `domain:${listKey}`,
-      detail: { reason },
-      ip: ip ?? null,
-      at: deps.clock(),
-    });
-    return row;
-  });
-  deps.evidenceChanged?.();
-  return result;
+  return decideExclusion(deps, actor, listKey, 'excluded', reason, ip);
 }
 
-export async function restoreDomain(deps: Deps, actor: Principal, listKey: string, reason: string, ip?: string) {
+export function restoreDomain(deps: Deps, actor: Principal, listKey: string, reason: string, ip?: string) {
+  return decideExclusion(deps, actor, listKey, 'restored', reason, ip);
+}
+
+/** One exclusion decision: a new history row (the newest is in force) and its audit row, in one transaction. */
+async function decideExclusion(
+  deps: Deps,
+  actor: Principal,
+  listKey: string,
+  state: 'excluded' | 'restored',
+  reason: string,
+  ip?: string,
+) {
   const result = await inTransaction(deps.db, async (tx) => {
-    if (!(await exclusionInForce(tx, listKey))) throw new NotFoundError('not_excluded', `${listKey} is not excluded`);
-    const row = await insertExclusion(tx, {
-      listKey,
-      state: 'restored',
-      reason,
-      decidedBy: actor.credentialId,
-      decidedAt: deps.clock(),
-    });
+    const excluded = Boolean(await exclusionInForce(tx, listKey));
+    if (state === 'excluded' && excluded) throw new ConflictError('already_excluded', `${listKey} is excluded already`);
+    if (state === 'restored' && !excluded) throw new NotFoundError('not_excluded', `${listKey} is not excluded`);
+    const at = deps.clock();
+    const row = await insertExclusion(tx, { listKey, state, reason, decidedBy: actor.credentialId, decidedAt: at });
     await recordAudit(tx, {
       actor: actor.credentialId,
-      action: 'domain.restore',
+      action: state === 'excluded' ? 'domain.exclude' : 'domain.restore',
       subject: `domain:${listKey}`,
       detail: { reason },
       ip: ip ?? null,
-      at: deps.clock(),
+      at,
     });
     return row;
   });
