@@ -1,48 +1,37 @@
 /** Credentials and the organisation each belongs to. Tokens are only ever handled as hashes. */
-import { and, desc, eq, isNull, sql } from 'drizzle-orm';
+import { and, desc, eq, isNull, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../database.ts';
 import { credentials, organisations } from '../schema.ts';
 
 export type CredentialRow = typeof credentials.$inferSelect;
 export type NewCredential = typeof credentials.$inferInsert;
 
-export async function findCredentialByHash(db: Db, tokenHash: string) {
+/** A credential with what a principal needs of its organisation. */
+async function findCredential(db: Db, where: SQL) {
   const [row] = await db
     .select({
       id: credentials.id,
       role: credentials.role,
+      label: credentials.label,
       organisationId: credentials.organisationId,
       expiresAt: credentials.expiresAt,
       revokedAt: credentials.revokedAt,
       lastUsedAt: credentials.lastUsedAt,
       organisationKind: organisations.kind,
+      organisationName: organisations.name,
       country: organisations.country,
     })
     .from(credentials)
     .leftJoin(organisations, eq(organisations.id, credentials.organisationId))
-    .where(eq(credentials.tokenHash, tokenHash));
+    .where(where);
   return row;
 }
 
-/** The same as findCredentialByHash, by id: how a console session finds its credential again. */
-export async function findCredentialById(db: Db, id: number) {
-  const [row] = await db
-    .select({
-      id: credentials.id,
-      role: credentials.role,
-      organisationId: credentials.organisationId,
-      expiresAt: credentials.expiresAt,
-      revokedAt: credentials.revokedAt,
-      organisationKind: organisations.kind,
-      country: organisations.country,
-      organisationName: organisations.name,
-      label: credentials.label,
-    })
-    .from(credentials)
-    .leftJoin(organisations, eq(organisations.id, credentials.organisationId))
-    .where(eq(credentials.id, id));
-  return row;
-}
+export const findCredentialByHash = (db: Db, tokenHash: string) =>
+  findCredential(db, eq(credentials.tokenHash, tokenHash));
+
+/** How a console session finds its credential again. */
+export const findCredentialById = (db: Db, id: number) => findCredential(db, eq(credentials.id, id));
 
 export async function insertCredential(db: Db, values: NewCredential): Promise<CredentialRow> {
   const [row] = await db.insert(credentials).values(values).returning();
