@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -158,7 +158,11 @@ describe(`signed distribution on ${databaseName}`, () => {
     expect((await ctx.call('GET', '/v1/list/changes?since=9', { token: a.isp })).status).toBe(409);
   });
 
-  it('verifies with an Ed25519 implementation other than jose', async () => {
+  const havePythonCryptography =
+    spawnSync('/usr/bin/python3', ['-c', 'import cryptography.hazmat.primitives.asymmetric.ed25519']).status === 0;
+  if (!havePythonCryptography)
+    console.log('distribution: the non-jose Ed25519 check is skipped, python3-cryptography is missing');
+  it.skipIf(!havePythonCryptography)('verifies with an Ed25519 implementation other than jose', async () => {
     const manifest = await manifestText();
     const key = (await jwks()).keys.find(
       (k) => k.kid === JSON.parse(Buffer.from(manifest.split('.')[0]!, 'base64url').toString()).kid,
@@ -170,7 +174,9 @@ d = lambda s: base64.urlsafe_b64decode(s + "=" * (-len(s) % 4))
 h, p, s = sys.argv[1].strip().split(".")
 Ed25519PublicKey.from_public_bytes(d(sys.argv[2])).verify(d(s), f"{h}.{p}".encode())
 print("verified")`;
-    expect(execFileSync('python3', ['-c', script, manifest, key.x], { encoding: 'utf8' }).trim()).toBe('verified');
+    expect(execFileSync('/usr/bin/python3', ['-c', script, manifest, key.x], { encoding: 'utf8' }).trim()).toBe(
+      'verified',
+    );
   });
 
   it('pulls with worstof pull, verifies and installs atomically, then records the pull', async () => {
