@@ -21,7 +21,26 @@ export const country = z
   .regex(/^[A-Z]{2}$/, 'expected an ISO 3166-1 alpha-2 code such as SE')
   .openapi({ example: 'SE' });
 
-export const shortText = (max = 200) => z.string().trim().min(1).max(max);
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Why a string cannot be stored as PostgreSQL text (NUL) or as UTF-8 (a lone surrogate); undefined when it can. */
+export function unstorableText(value: string): string | undefined {
+  if (value.includes('\u0000')) return 'must not contain a NUL character (\\u0000)';
+  if (LONE_SURROGATE.test(value)) return 'must not contain a lone UTF-16 surrogate (invalid Unicode)';
+  return undefined;
+}
+
+/**
+ * The base of every free-text field in a request: a string without NUL or lone surrogates, which
+ * PostgreSQL would refuse with a 500. Chain `.trim()`, `.min()`, `.max()` after it as on z.string().
+ */
+export const text = () =>
+  z.string().superRefine((value, ctx) => {
+    const message = unstorableText(value);
+    if (message) ctx.addIssue({ code: 'custom', message });
+  });
+
+export const shortText = (max = 200) => text().trim().min(1).max(max);
 export const id = z.coerce.number().int().positive().max(2_147_483_647);
 export const idParam = z.object({ id: id.openapi({ param: { name: 'id', in: 'path' }, example: 1 }) });
 

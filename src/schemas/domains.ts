@@ -1,25 +1,24 @@
 import { z } from '@hono/zod-openapi';
 import { granularities } from '../db/schema.ts';
-import { isoOut, nullableIsoOut } from './common.ts';
+import { isoOut, nullableIsoOut, text } from './common.ts';
 
 export const listKeyParam = z.object({
-  listKey: z
-    .string()
+  listKey: text()
     .min(1)
     .max(253)
     .openapi({ param: { name: 'listKey', in: 'path' }, example: 'zz-example.com' }),
 });
 
-export const reasonInput = z.strictObject({ reason: z.string().trim().min(3).max(2000) }).openapi('Reason');
+export const reasonInput = z.strictObject({ reason: text().trim().min(3).max(2000) }).openapi('Reason');
 
 export const policyInput = z
-  .strictObject({ granularity: z.enum(granularities), reason: z.string().trim().min(3).max(2000) })
+  .strictObject({ granularity: z.enum(granularities), reason: text().trim().min(3).max(2000) })
   .openapi('PolicyInput');
 
 export const domainQuery = z.object({
   state: z.enum(['listed', 'candidate', 'excluded']).optional(),
-  q: z.string().trim().toLowerCase().max(253).optional().openapi({ description: 'key prefix' }),
-  cursor: z.string().max(253).optional().openapi({ description: 'the nextCursor of the previous page' }),
+  q: text().trim().toLowerCase().max(253).optional().openapi({ description: 'key prefix' }),
+  cursor: text().max(253).optional().openapi({ description: 'the nextCursor of the previous page' }),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
 });
 
@@ -79,9 +78,9 @@ export const domainDetail = z
 
 export const delistingInput = z
   .strictObject({
-    domain: z.string().trim().min(1).max(2048).openapi({ description: 'the domain or a URL on it' }),
-    contact: z.string().trim().min(3).max(320).openapi({ description: 'how to reach you (e-mail address or phone)' }),
-    statement: z.string().trim().min(10).max(5000),
+    domain: text().trim().min(1).max(2048).openapi({ description: 'the domain or a URL on it' }),
+    contact: text().trim().min(3).max(320).openapi({ description: 'how to reach you (e-mail address or phone)' }),
+    statement: text().trim().min(10).max(5000),
   })
   .openapi('DelistingRequestInput');
 
@@ -105,5 +104,5 @@ export const delistingRequest = z
   .openapi('DelistingRequest');
 
 export const delistingDecision = z
-  .strictObject({ decision: z.enum(['accept', 'reject']), reason: z.string().trim().min(3).max(2000) })
+  .strictObject({ decision: z.enum(['accept', 'reject']), reason: text().trim().min(3).max(2000) })
   .openapi('DelistingDecision');

@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { apparentAges, contentTypes, verdicts } from '../db/schema.ts';
-import { isoOut, nullableIsoOut, timestamp } from './common.ts';
+import { isoOut, nullableIsoOut, text, timestamp } from './common.ts';
 
 export const MAX_BATCH = 10_000;
 
@@ -12,21 +12,20 @@ export const assessmentInput = z
     severity: z.number().int().min(1).max(10),
     observedOnlineAt: timestamp,
     contentType: z.enum(contentTypes).optional(),
-    analystRef: z.string().trim().min(1).max(200).optional(),
-    note: z.string().max(2000).optional(),
+    analystRef: text().trim().min(1).max(200).optional(),
+    note: text().max(2000).optional(),
   })
   .openapi('AssessmentInput');
 export type AssessmentInput = z.output<typeof assessmentInput>;
 
 export const reportInput = z
   .strictObject({
-    externalRef: z
-      .string()
+    externalRef: text()
       .trim()
       .min(1)
       .max(200)
       .openapi({ description: 'your own reference; resubmitting it is idempotent' }),
-    url: z.string().max(8192),
+    url: text().max(8192),
     reportedAt: timestamp.optional(),
     observedOnlineAt: timestamp.optional(),
     assessment: assessmentInput.optional(),
@@ -105,7 +104,7 @@ export const reportQuery = z.object({
     .optional()
     .transform((v) => (v === undefined ? undefined : v === '' || v === 'true' || v === '1'))
     .openapi({ description: 'only your organisation’s reports (always so for reporters)' }),
-  listKey: z.string().max(253).optional(),
+  listKey: text().max(253).optional(),
   cursor: z.coerce.number().int().min(0).optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
 });

@@ -1,6 +1,6 @@
 /** Requests and answers of the review cycle: observations and the re-check queue. */
 import { z } from '@hono/zod-openapi';
-import { id, isoOut, nullableIsoOut, timestamp } from './common.ts';
+import { id, isoOut, nullableIsoOut, text, timestamp, unstorableText } from './common.ts';
 import { itemError } from './reports.ts';
 
 export const MAX_OBSERVATIONS = 10_000;
@@ -8,7 +8,7 @@ export const MAX_OBSERVATIONS = 10_000;
 const observationFields = {
   online: z.boolean().openapi({ description: 'false: the material is gone; true: it is (back) online' }),
   observedAt: timestamp,
-  note: z.string().max(2000).optional(),
+  note: text().max(2000).optional(),
 };
 
 export const observationInput = z.strictObject(observationFields).openapi('ObservationInput');
@@ -18,7 +18,7 @@ export type ObservationInput = z.output<typeof observationInput>;
 export const observationItem = z
   .strictObject({
     reportId: id.optional(),
-    externalRef: z.string().trim().min(1).max(200).optional(),
+    externalRef: text().trim().min(1).max(200).optional(),
     ...observationFields,
   })
   .refine((item) => (item.reportId === undefined) !== (item.externalRef === undefined), {
@@ -86,7 +86,12 @@ const reviewCursor = z
   .transform((text, ctx): ReviewCursor => {
     try {
       const [requested, confirmedMicros, listKey] = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
-      if ((requested === 0 || requested === 1) && isBigint(confirmedMicros) && typeof listKey === 'string')
+      if (
+        (requested === 0 || requested === 1) &&
+        isBigint(confirmedMicros) &&
+        typeof listKey === 'string' &&
+        !unstorableText(listKey)
+      )
         return { requested: requested === 1, confirmedMicros, listKey };
     } catch {}
     ctx.addIssue({ code: 'custom', message: 'not a cursor this service gave out' });

@@ -1,9 +1,8 @@
 import { z } from '@hono/zod-openapi';
-import { id, isoOut } from './common.ts';
+import { id, isoOut, text } from './common.ts';
 
 /** An absolute http(s) URL without credentials: the signature, not a secret in the URL, proves the sender. */
-export const webhookUrl = z
-  .string()
+export const webhookUrl = text()
   .trim()
   .max(2048)
   .superRefine((value, ctx) => {
