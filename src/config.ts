@@ -2,6 +2,7 @@
  * Configuration: one zod schema over the environment, parsed once at start-up.
  * A bad value stops the start with a message naming the variable.
  */
+import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
 import { parseAddressList } from './core/address-list.ts';
 import { cronShapeError } from './core/cron-expression.ts';
@@ -42,9 +43,37 @@ const optionalString = z
 
 const int = (fallback: number, min: number, max: number) => z.coerce.number().int().min(min).max(max).default(fallback);
 
+// Not z.coerce: an empty PORT would coerce to 0, a random port nobody asked for.
+const port = z
+  .string()
+  .regex(/^\d{1,5}$/, 'expected a port number from 0 to 65535')
+  .transform(Number)
+  .pipe(z.number().max(65535, 'expected a port number from 0 to 65535'))
+  .default(8080);
+
+/** An address to listen on: an IP literal (not a name that would be resolved at start) or localhost. */
+const listenAddress = z
+  .string()
+  .refine(
+    (v) => v === 'localhost' || ipaddr.IPv4.isValidFourPartDecimal(v) || ipaddr.IPv6.isValid(v),
+    'expected an IPv4 or IPv6 address to listen on (such as 0.0.0.0, 127.0.0.1 or ::), or localhost',
+  )
+  .default('0.0.0.0');
+
+/** A private Ed25519 JWK, checked for shape here so a bad value names the variable; its key is imported at start. */
+const signingKey = optionalString.refine((v) => {
+  if (v === undefined) return true;
+  try {
+    const jwk = JSON.parse(v) as Record<string, unknown>;
+    return jwk.kty === 'OKP' && jwk.crv === 'Ed25519' && typeof jwk.d === 'string' && typeof jwk.x === 'string';
+  } catch {
+    return false;
+  }
+}, 'expected a private Ed25519 JWK as JSON (kty OKP, crv Ed25519, with d and x)');
+
 export const configSchema = z.object({
-  PORT: int(8080, 0, 65535),
-  HOST: z.string().default('0.0.0.0'),
+  PORT: port,
+  HOST: listenAddress,
   DATA_DIR: z.string().min(1).default('./data'),
   DATABASE_URL: optionalString.pipe(
     z
@@ -78,7 +107,7 @@ export const configSchema = z.object({
       .regex(/^(?=.{1,253}$)([a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?\.)+[a-z][a-z0-9-]{0,62}$/i, 'expected a host name')
       .optional(),
   ),
-  WOL_SIGNING_KEY: optionalString,
+  WOL_SIGNING_KEY: signingKey,
   WOL_KEEP_VERSIONS: int(500, 2, 1_000_000),
   WOL_REVIEW_AFTER_DAYS: int(30, 1, 3650),
   WOL_MAX_BODY_BYTES: int(16 * 1024 * 1024, 1024, 1024 * 1024 * 1024),

@@ -66,10 +66,17 @@ export async function startNode(config: Config): Promise<NodeRuntime> {
     nextScheduledBuild: () => schedule?.nextRun() ?? null,
     ...(debounced ? { evidenceChanged: debounced.trigger } : {}),
   });
-  const { server, port } = await new Promise<{ server: ServerType; port: number }>((resolve) => {
+  const { server, port } = await new Promise<{ server: ServerType; port: number }>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) =>
       resolve({ server: s, port: info.port }),
     );
+    s.once('error', (error: NodeJS.ErrnoException) =>
+      reject(new Error(listenFailure(error, config.HOST, config.PORT), { cause: error })),
+    );
+  }).catch(async (error) => {
+    await Promise.all([schedule?.stop(), debounced?.stop()]);
+    await database.close();
+    throw error;
   });
   log.info(
     { port, database: database.kind, schedule: config.WOL_BUILD_CRON, debounce: config.WOL_BUILD_DEBOUNCE },
@@ -126,4 +133,13 @@ export async function startNode(config: Config): Promise<NodeRuntime> {
     process.on('SIGINT', () => onSignal('SIGINT'));
   });
   return { done };
+}
+
+/** Why the server could not listen, naming the variables to change. */
+function listenFailure(error: NodeJS.ErrnoException, host: string, port: number): string {
+  const where = `HOST=${host} PORT=${port}`;
+  if (error.code === 'EADDRINUSE') return `${where}: the port is in use by another process (set PORT to a free one)`;
+  if (error.code === 'EADDRNOTAVAIL') return `${where}: this machine has no such address (set HOST to one of its own)`;
+  if (error.code === 'EACCES') return `${where}: not allowed to listen there (ports below 1024 need privileges)`;
+  return `${where}: cannot listen (${error.code ?? error.message})`;
 }

@@ -1,4 +1,8 @@
 import { spawnSync } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const worstof = (args: string[], input?: string) =>
@@ -49,4 +53,45 @@ describe('worstof canonicalize', () => {
     expect(run.status).toBe(1);
     expect(run.stderr).toContain('PORT');
   });
+
+  it.each([
+    ['PORT', '', 'PORT: expected a port number'],
+    ['HOST', 'not-an-address', 'HOST: expected an IPv4 or IPv6 address'],
+    ['WOL_SIGNING_KEY', 'notjson', 'WOL_SIGNING_KEY: expected a private Ed25519 JWK'],
+  ])('stops on %s=%j naming it, before opening anything', (name, value, message) => {
+    const run = spawnSync(process.execPath, ['bin/worstof.js', 'serve'], {
+      encoding: 'utf8',
+      env: { ...process.env, DATA_DIR: path.join(tmpdir(), 'wol-never-created'), [name]: value },
+    });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain(message);
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('stops naming HOST and PORT when the port is in use, without a stack trace', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = (blocker.address() as { port: number }).port;
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'wol-port-'));
+    try {
+      const run = spawnSync(process.execPath, ['bin/worstof.js', 'serve'], {
+        encoding: 'utf8',
+        env: {
+          ...process.env,
+          DATABASE_URL: '',
+          DATA_DIR: dataDir,
+          HOST: '127.0.0.1',
+          PORT: String(port),
+          WOL_BUILD_CRON: 'off',
+        },
+        timeout: 60_000,
+      });
+      expect(run.status).toBe(1);
+      expect(run.stderr).toContain(`HOST=127.0.0.1 PORT=${port}: the port is in use`);
+      expect(run.stderr).not.toMatch(/\n\s+at /);
+    } finally {
+      blocker.close();
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

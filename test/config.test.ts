@@ -29,6 +29,10 @@ describe('configuration', () => {
   it.each([
     ['PORT', 'eighty'],
     ['PORT', '70000'],
+    ['PORT', ''],
+    ['HOST', 'not-an-address'],
+    ['WOL_SIGNING_KEY', 'notjson'],
+    ['WOL_SIGNING_KEY', '{"kty":"RSA"}'],
     ['DATABASE_URL', 'mysql://x'],
     ['WOL_BUILD_CRON', 'every hour'],
     ['WOL_MANIFEST_TTL', '-1d'],
