@@ -61,9 +61,21 @@ describe('HTTP skeleton', () => {
   });
 
   it('runs on a migrated database', async () => {
-    const tables = await ctx.deps.db.execute(
-      sql`select count(*) from information_schema.tables where table_schema = 'public'`,
+    const result = await ctx.deps.db.execute(
+      sql`select table_name from information_schema.tables where table_schema = 'public' order by 1`,
     );
-    expect(tables).toBeTruthy();
+    const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as { table_name: string }[];
+    expect(rows.map((r) => r.table_name)).toEqual(
+      expect.arrayContaining([
+        'organisations',
+        'credentials',
+        'reports',
+        'assessments',
+        'snapshots',
+        'listings',
+        'artifacts',
+        'audit_log',
+      ]),
+    );
   });
 });

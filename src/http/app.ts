@@ -42,6 +42,13 @@ export function createApp(deps: Deps): App {
     await next();
   });
   app.use(requestLog(deps));
+  // What a credential reads is confidential: no shared or browser cache may keep it, unless the
+  // route said otherwise (the list's artifacts revalidate or are immutable, always private).
+  app.use(async (c, next) => {
+    await next();
+    const credentialed = c.get('principal') !== null || c.req.header('authorization') !== undefined;
+    if (credentialed && !c.res.headers.has('cache-control')) c.res.headers.set('cache-control', 'private, no-store');
+  });
   // Only requests that carry a body are limited: reading c.req.raw on a GET would build a
   // whole Request on Node for nothing, on the path every ISP poll takes.
   app.use(async (c, next) => {

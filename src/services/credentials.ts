@@ -39,8 +39,8 @@ export async function authenticateToken(deps: Deps, token: string): Promise<Prin
   const now = deps.clock();
   return cachedPrincipal(deps.db, tokenHash, now, async () => {
     const row = await findCredentialByHash(deps.db, tokenHash);
-    // The lookup is by hash; the comparison below is belt and braces against a collation surprise.
-    if (!row || !timingSafeEqual(Buffer.from(tokenHash), Buffer.from(hashToken(token)))) return null;
+    // The lookup is by hash; comparing the stored hash too guards against a collation or index surprise.
+    if (!row || !sameHash(row.tokenHash, tokenHash)) return null;
     if (row.revokedAt || (row.expiresAt && row.expiresAt <= now)) return null;
     if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > TOUCH_INTERVAL_MS)
       await touchCredential(deps.db, row.id, now);
@@ -124,4 +124,10 @@ export async function revokeCredential(deps: Deps, actor: Principal, id: number,
 
 export async function visibleCredentials(deps: Deps, actor: Principal, limit: number) {
   return listCredentials(deps.db, { limit, ...(actor.role === 'ncb' ? { createdBy: actor.credentialId } : {}) });
+}
+
+function sameHash(stored: string, presented: string): boolean {
+  const a = Buffer.from(stored);
+  const b = Buffer.from(presented);
+  return a.length === b.length && timingSafeEqual(a, b);
 }

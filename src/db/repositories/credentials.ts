@@ -13,6 +13,7 @@ async function findCredential(db: Db, where: SQL) {
       id: credentials.id,
       role: credentials.role,
       label: credentials.label,
+      tokenHash: credentials.tokenHash,
       organisationId: credentials.organisationId,
       expiresAt: credentials.expiresAt,
       revokedAt: credentials.revokedAt,
