@@ -3,17 +3,20 @@
  * (node.ts), over postgres.js on Workers TCP sockets. Nothing Node-only is reached from here
  * (no fs, node-cron, PGlite or pino). Each request and each cron invocation opens one
  * connection (Hyperdrive pools them) and closes it once the response is out, in waitUntil:
- * a socket cannot outlive the request that opened it. The worker never migrates the
+ * a socket cannot outlive the request that opened it. The app itself is built once per
+ * isolate, so what it keeps in memory (the rate limiters) lasts across requests; its deps
+ * find the request's connection through an AsyncLocalStorage. The worker never migrates the
  * database: run `npx worstof migrate` with DATABASE_URL first.
  */
-import { type Config, ConfigError, loadConfig } from './config.ts';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { ConfigError, loadConfig } from './config.ts';
 import { createConsoleLogger } from './console-logger.ts';
 import { parseSigningKey, type SigningKey } from './core/signing.ts';
+import type { Db } from './db/database.ts';
 import { openPostgres } from './db/postgres.ts';
 import type { Deps } from './deps.ts';
-import { createApp } from './http/app.ts';
+import { type App, createApp } from './http/app.ts';
 import { problem } from './http/problem.ts';
-import type { Logger } from './logger.ts';
 import { cacheApiArtifacts } from './services/artifact-cache.ts';
 import { ensureBootstrapAdmin } from './services/bootstrap.ts';
 import { buildSnapshot } from './services/build.ts';
@@ -41,14 +44,23 @@ export interface ScheduledController {
 }
 
 interface Setup {
-  config: Config & { DATABASE_URL: string };
-  log: Logger;
+  databaseUrl: string;
   signingKey: SigningKey | null;
+  /** Shared by every request and cron run of the isolate; `db` is the running one's connection. */
+  deps: Deps;
+  app: App;
 }
 
+/** The connection of the request or cron run whose code is running (requests run concurrently). */
+const connection = new AsyncLocalStorage<Db>();
+
+/** The location's Cache API (Workers' `caches.default`), where there is one. */
+const edgeCache = (globalThis as { caches?: { default?: Cache } }).caches?.default;
+const artifactCache = edgeCache ? cacheApiArtifacts(edgeCache) : undefined;
+
 /**
- * Parsed once per isolate, per env. Only the resolved value is shared, never a pending
- * promise: Workers refuse a promise settled by another request's I/O.
+ * Parsed and built once per isolate, per env. Only the resolved value is shared, never a
+ * pending promise: Workers refuse a promise settled by another request's I/O.
  */
 let cached: { env: WorkerEnv; setup: Setup } | null = null;
 /** Set once the configured key and bootstrap admin are known to be in the database. */
@@ -60,9 +72,20 @@ async function setUp(env: WorkerEnv): Promise<Setup> {
   const config = loadConfig({ ...vars, DATABASE_URL: env.HYPERDRIVE?.connectionString ?? vars.DATABASE_URL });
   if (!config.DATABASE_URL)
     throw new ConfigError('invalid configuration:\n  DATABASE_URL: bind HYPERDRIVE or set the DATABASE_URL secret');
-  const log = createConsoleLogger(config.LOG_LEVEL);
   const signingKey = config.WOL_SIGNING_KEY ? await parseSigningKey(config.WOL_SIGNING_KEY) : null;
-  const setup = { config: { ...config, DATABASE_URL: config.DATABASE_URL }, log, signingKey };
+  const deps: Deps = {
+    get db() {
+      const db = connection.getStore();
+      if (!db) throw new Error('no database connection outside a request or cron run');
+      return db;
+    },
+    config,
+    clock: () => new Date(),
+    log: createConsoleLogger(config.LOG_LEVEL),
+    vault: configuredKeyVault(signingKey),
+    ...(artifactCache ? { artifactCache } : {}),
+  };
+  const setup = { databaseUrl: config.DATABASE_URL, signingKey, deps, app: createApp(deps) };
   cached = { env, setup };
   return setup;
 }
@@ -75,29 +98,17 @@ async function prepare(deps: Deps, signingKey: SigningKey | null): Promise<void>
   prepared = true;
 }
 
-/** The location's Cache API (Workers' `caches.default`), where there is one. */
-const edgeCache = (globalThis as { caches?: { default?: Cache } }).caches?.default;
-const artifactCache = edgeCache ? cacheApiArtifacts(edgeCache) : undefined;
-
 /** Runs `work` over a connection of its own, closed once what it started in the background is done. */
-async function withDeps<T>(setup: Setup, ctx: WorkerContext, work: (deps: Deps) => Promise<T>): Promise<T> {
-  const database = openPostgres(setup.config.DATABASE_URL, 1);
-  const deps: Deps = {
-    db: database.db,
-    config: setup.config,
-    clock: () => new Date(),
-    log: setup.log,
-    vault: configuredKeyVault(setup.signingKey),
-    ...(artifactCache ? { artifactCache } : {}),
-  };
+async function withConnection<T>(setup: Setup, ctx: WorkerContext, work: () => Promise<T>): Promise<T> {
+  const database = openPostgres(setup.databaseUrl, 1);
   try {
-    return await work(deps);
+    return await connection.run(database.db, work);
   } finally {
     // New-version notifications a build started, then the batched pull records, then close.
-    const log = setup.log;
+    const log = setup.deps.log;
     ctx.waitUntil(
-      pendingNotifications(deps.db)
-        .then(() => flushPulls(deps.db))
+      pendingNotifications(database.db)
+        .then(() => flushPulls(database.db))
         .catch((error) => log.error({ err: error }, 'could not write the pull records'))
         .finally(() => database.close()),
     );
@@ -143,18 +154,20 @@ export default {
     } catch (error) {
       return misconfigured(error);
     }
-    return withDeps(setup, ctx, async (deps) => {
+    const { deps, app } = setup;
+    return withConnection(setup, ctx, async () => {
       // A database that does not answer yet must not stop /healthz from saying so.
       await prepare(deps, setup.signingKey).catch((error) => deps.log.warn({ err: error }, 'start-up checks failed'));
       // `WORKERS` tells the app to take the client address from CF-Connecting-IP.
-      return sentAsIs(await createApp(deps).fetch(withClientEncoding(request), { WORKERS: true }, ctx as never));
+      return sentAsIs(await app.fetch(withClientEncoding(request), { WORKERS: true }, ctx as never));
     });
   },
 
   /** The cron trigger (wrangler.toml): the same build as Node's schedule; the timestamp is refreshed either way. */
   async scheduled(controller: ScheduledController, env: WorkerEnv, ctx: WorkerContext): Promise<void> {
     const setup = await setUp(env);
-    await withDeps(setup, ctx, async (deps) => {
+    const { deps } = setup;
+    await withConnection(setup, ctx, async () => {
       await prepare(deps, setup.signingKey);
       deps.log.info({ cron: controller.cron }, 'scheduled build');
       await buildSnapshot(deps, { trigger: 'schedule' });

@@ -1,8 +1,8 @@
 /**
  * The Workers entry, bundled by wrangler from wrangler.toml and run in workerd (wrangler's
  * unstable_dev, offline) against the real PostgreSQL over Workers sockets: health, a signed
- * manifest that verifies against the worker's own JWK Set, and a cron run that builds the
- * next version. The data is made through the Node app on the same database, as a mixed
+ * manifest that verifies against the worker's own JWK Set, a rate limit that holds across
+ * requests (the app is built once per isolate), and a cron run that builds the next version. The data is made through the Node app on the same database, as a mixed
  * deployment would. PostgreSQL only: workerd cannot reach an in-process PGlite. The entry's
  * own wiring (configuration, Hyperdrive before DATABASE_URL, closing in waitUntil) also runs
  * in-process. (wrangler's local Hyperdrive proxy is not used: it leaves a socket open that
@@ -31,6 +31,8 @@ if (!onPostgres)
   console.log('worker.test.ts skipped: workerd needs a PostgreSQL server to reach (set DATABASE_URL to run it)');
 
 const root = path.resolve(import.meta.dirname, '..');
+/** Public delisting requests one address may send per window in this run. */
+const DELISTING_RATE = 2;
 
 describe.skipIf(!onPostgres)('the Workers entry in workerd', () => {
   let ctx: TestContext;
@@ -69,7 +71,12 @@ describe.skipIf(!onPostgres)('the Workers entry in workerd', () => {
     mkdirSync(process.env.XDG_CONFIG_HOME, { recursive: true });
     worker = await unstable_dev(path.join(root, 'src/worker.ts'), {
       config: path.join(root, 'wrangler.toml'),
-      vars: { DATABASE_URL: ctx.databaseUrl!, WOL_SIGNING_KEY: JSON.stringify(key.privateJwk), LOG_LEVEL: 'warn' },
+      vars: {
+        DATABASE_URL: ctx.databaseUrl!,
+        WOL_SIGNING_KEY: JSON.stringify(key.privateJwk),
+        LOG_LEVEL: 'warn',
+        WOL_DELISTING_RATE: String(DELISTING_RATE),
+      },
       ip: '127.0.0.1',
       port: 0,
       inspectorPort: 0,
@@ -146,6 +153,29 @@ describe.skipIf(!onPostgres)('the Workers entry in workerd', () => {
     // No credential, or the wrong role, and the cache is never asked.
     expect((await rawGet('/v1/list/1.csv', { 'accept-encoding': 'identity' })).status).toBe(401);
     expect((await rawGet('/v1/list/1.csv', { authorization: `Bearer ${a.reporterA}` })).status).toBe(403);
+  });
+
+  it('refuses a client address past WOL_DELISTING_RATE public requests, counted across requests', async () => {
+    const send = (n: number) =>
+      worker.fetch('/v1/delisting-requests', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'cf-connecting-ip': '198.51.100.9' },
+        body: JSON.stringify({
+          domain: `limited-${n}.example`,
+          contact: 'owner@example.org',
+          statement: 'this domain is mine and it is not abusive',
+        }),
+      });
+    const statuses: number[] = [];
+    for (let n = 0; n <= DELISTING_RATE; n++) statuses.push((await send(n)).status);
+    expect(statuses).toEqual([...Array(DELISTING_RATE).fill(202), 429]);
+    // Another address has its own window.
+    const other = await worker.fetch('/v1/delisting-requests', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'cf-connecting-ip': '198.51.100.10' },
+      body: '{}',
+    });
+    expect(other.status).toBe(422);
   });
 
   it('builds the next version on a scheduled event, signed with the configured key, and notifies', async () => {
