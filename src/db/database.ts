@@ -3,7 +3,8 @@
  * it is PGlite or postgres.js; both are a drizzle PgDatabase over the same schema.
  */
 import { type SQL, sql } from 'drizzle-orm';
-import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { type PgDatabase, type PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
+import { databaseFailure } from './errors.ts';
 import type * as schema from './schema.ts';
 
 export type Schema = typeof schema;
@@ -22,9 +23,27 @@ export async function queryRows<T>(db: Db, query: SQL): Promise<T[]> {
   return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
 }
 
-/** Runs `work` in a transaction, or inside the one `db` already is (savepoint-free reuse). */
+/** How often a transaction another one deadlocked or serialized out of is run, in all. */
+const TRANSACTION_TRIES = 4;
+
+/**
+ * Runs `work` in a transaction (a savepoint inside the one `db` already is). A deadlock or a
+ * serialization failure rolled the whole transaction back, so the outermost one runs again,
+ * a few times, after a short pause with jitter (so that the two parties do not meet again in
+ * step); `work` must do nothing outside the database that may not happen twice. Inside an
+ * outer transaction the failure is the outer one's to retry.
+ */
 export async function inTransaction<T>(db: Db, work: (tx: Db) => Promise<T>): Promise<T> {
-  return db.transaction((tx) => work(tx as unknown as Db));
+  if (db instanceof PgTransaction) return db.transaction((tx) => work(tx as unknown as Db));
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await db.transaction((tx) => work(tx as unknown as Db));
+    } catch (error) {
+      if (attempt >= TRANSACTION_TRIES || databaseFailure(error) !== 'contention') throw error;
+      const pauseMs = 20 * 2 ** (attempt - 1) * (0.5 + Math.random());
+      await new Promise((resolve) => setTimeout(resolve, pauseMs));
+    }
+  }
 }
 
 /**

@@ -26,12 +26,25 @@ function* chunks<T>(items: readonly T[], size = CHUNK): Generator<T[]> {
 const iso = (date: Date | null | undefined) => date?.toISOString() ?? null;
 
 /**
+ * Writers take the unique index's row locks in the order of their rows. Two batches naming the
+ * same keys in different orders would each hold a lock the other waits for (a deadlock), so
+ * every batch is written in one canonical order: that of its unique key.
+ */
+const byKey = <R>(rows: readonly R[], key: (r: R) => [number, string | number]): R[] =>
+  [...rows].sort((a, b) => {
+    const [a1, a2] = key(a);
+    const [b1, b2] = key(b);
+    return a1 - b1 || (a2 < b2 ? -1 : a2 > b2 ? 1 : 0);
+  });
+
+/**
  * Inserts new reports; those whose (organisation, external_ref) exists are skipped. Returns
  * the inserted rows. One statement per chunk, its columns bound as arrays and unnested.
  */
 export async function insertReports(db: Db, rows: readonly NewReport[]): Promise<StoredReport[]> {
   const inserted: StoredReport[] = [];
-  for (const chunk of chunks(rows, 5000)) {
+  const sorted = byKey(rows, (r) => [r.organisationId, r.externalRef]);
+  for (const chunk of chunks(sorted, 5000)) {
     const column = <T extends string | number | null>(pick: (r: NewReport) => T, type: string) =>
       sqlArray(chunk.map(pick), type);
     const result = await queryRows<{ id: number; external_ref: string; url: string; host: string; list_key: string }>(
@@ -74,7 +87,8 @@ export async function getReport(db: Db, id: number): Promise<ReportRow | undefin
  */
 export async function upsertAssessments(db: Db, rows: readonly NewAssessment[]): Promise<number[]> {
   const ids: number[] = [];
-  for (const chunk of chunks(rows, 5000)) {
+  const sorted = byKey(rows, (r) => [r.reportId, r.organisationId]);
+  for (const chunk of chunks(sorted, 5000)) {
     const column = <T extends string | number | boolean | null>(pick: (r: NewAssessment) => T, type: string) =>
       sqlArray(chunk.map(pick), type);
     const result = await queryRows<{ id: number }>(
