@@ -7,6 +7,7 @@ import type { Db } from './db/database.ts';
 import type { Logger } from './logger.ts';
 import type { Metrics } from './metrics.ts';
 import type { ArtifactCache } from './services/artifact-cache.ts';
+import type { ArtifactRenderer } from './services/artifact-rendering.ts';
 import type { KeyVault } from './services/key-vault.ts';
 
 export interface Deps {
@@ -27,4 +28,6 @@ export interface Deps {
    * an exclusion) has committed; WOL_BUILD_DEBOUNCE turns it into a build soon after.
    */
   evidenceChanged?: () => void;
+  /** Renders a build's artifacts (Node serve: on a worker thread); absent: inline. */
+  renderArtifacts?: ArtifactRenderer;
 }

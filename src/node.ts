@@ -15,6 +15,7 @@ import type { Deps } from './deps.ts';
 import { createApp } from './http/app.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createPrometheusMetrics } from './prometheus-metrics.ts';
+import { threadRenderer } from './render-thread.ts';
 import { assertSchedulable, startSchedule } from './schedule/cron.ts';
 import { startDebouncedBuilds } from './schedule/debounce.ts';
 import { ensureBootstrapAdmin } from './services/bootstrap.ts';
@@ -58,7 +59,12 @@ export async function startNode(config: Config): Promise<NodeRuntime> {
   const log = createLogger(config.LOG_LEVEL);
   const opened = await openNode(config, log);
   const { database } = opened;
-  const deps: Deps = { ...opened.deps, metrics: createPrometheusMetrics(opened.deps) };
+  const renderer = threadRenderer();
+  const deps: Deps = {
+    ...opened.deps,
+    metrics: createPrometheusMetrics(opened.deps),
+    renderArtifacts: renderer.render,
+  };
   const schedule = config.WOL_BUILD_CRON === 'off' ? null : startSchedule(deps, config.WOL_BUILD_CRON);
   const debounced = config.WOL_BUILD_DEBOUNCE === null ? null : startDebouncedBuilds(deps, config.WOL_BUILD_DEBOUNCE);
   const app = createApp({
@@ -74,7 +80,7 @@ export async function startNode(config: Config): Promise<NodeRuntime> {
       reject(new Error(listenFailure(error, config.HOST, config.PORT), { cause: error })),
     );
   }).catch(async (error) => {
-    await Promise.all([schedule?.stop(), debounced?.stop()]);
+    await Promise.all([schedule?.stop(), debounced?.stop(), renderer.close()]);
     await database.close();
     throw error;
   });
@@ -100,6 +106,7 @@ export async function startNode(config: Config): Promise<NodeRuntime> {
       await Promise.all([closed, schedule?.stop(), debounced?.stop()]);
       await stopNotifications(deps.db);
       await flushPulls(deps.db).catch((error) => log.error({ err: error }, 'could not write the last pull records'));
+      await renderer.close();
       await database.close();
       log.info({ signal }, 'stopped');
       return 0;

@@ -5,11 +5,10 @@
  * (listings, artifacts in every format, the signed manifest). Either way the signed
  * timestamp is refreshed. A failure rolls everything back: the previous version stays latest.
  */
-import { gzipSync } from 'node:zlib';
 import { sql } from 'drizzle-orm';
 import { evaluate } from '../core/criteria.ts';
 import { bytewise, diffKeys } from '../core/diff.ts';
-import { type Entry, type Format, formats, renderArtifact } from '../core/formats.ts';
+import { type Entry, formats } from '../core/formats.ts';
 import { buildManifest, buildTimestamp, MANIFEST_TYP, TIMESTAMP_TYP } from '../core/manifest.ts';
 import { type SigningKey, signCompact } from '../core/signing.ts';
 import { sha256Hex } from '../core/tokens.ts';
@@ -28,6 +27,7 @@ import {
   upsertTimestamp,
 } from '../db/repositories/snapshots.ts';
 import type { Deps } from '../deps.ts';
+import { renderInline } from './artifact-rendering.ts';
 import { activeCriteria } from './criteria.ts';
 import { activeSigningKey } from './keys.ts';
 import { notifyNewVersion } from './notifications.ts';
@@ -129,7 +129,7 @@ async function compile(deps: Deps, tx: Db, now: Date): Promise<Omit<BuildResult,
   const version = (latest?.version ?? 0) + 1;
   const since = new Map(open.map((l) => [l.listKey, l.addedVersion]));
   const entries: Entry[] = [...next].sort(bytewise).map((k) => ({ key: k, since: since.get(k) ?? version }));
-  const rendered = renderAll(entries, {
+  const rendered = await (deps.renderArtifacts ?? renderInline)(entries, {
     list: 'worst-of',
     version,
     createdAt: now,
@@ -173,18 +173,6 @@ async function compile(deps: Deps, tx: Db, now: Date): Promise<Omit<BuildResult,
   await pruneArtifacts(tx, version, deps.config.WOL_KEEP_VERSIONS);
   await refreshTimestamp(deps, tx, { version, manifestSha256 }, key, now);
   return { version, changed: true, added: added.length, removed: removed.length, entryCount: entries.length };
-}
-
-type Rendered = Record<Format, { bytes: Uint8Array; gzip: Uint8Array; sha256: string; gzipSha256: string }>;
-
-function renderAll(entries: readonly Entry[], context: Parameters<typeof renderArtifact>[2]): Rendered {
-  return Object.fromEntries(
-    formats.map((format) => {
-      const bytes = renderArtifact(format, entries, context);
-      const gzip = new Uint8Array(gzipSync(bytes, { level: 9 }));
-      return [format, { bytes, gzip, sha256: sha256Hex(bytes), gzipSha256: sha256Hex(gzip) }];
-    }),
-  ) as Rendered;
 }
 
 async function refreshTimestamp(

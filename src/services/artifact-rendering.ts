@@ -1,0 +1,31 @@
+/**
+ * Every format's bytes for one version, with their gzip and digests: the CPU-heavy part of a
+ * build (seconds at 100k entries). It does no I/O, so an entry may run it on another thread
+ * (Node: src/render-thread.ts) and keep serving pulls meanwhile; by default it runs inline.
+ */
+import { gzipSync } from 'node:zlib';
+import { type Entry, type Format, formats, type RenderContext, renderArtifact } from '../core/formats.ts';
+import { sha256Hex } from '../core/tokens.ts';
+
+export interface RenderedArtifact {
+  bytes: Uint8Array;
+  gzip: Uint8Array;
+  sha256: string;
+  gzipSha256: string;
+}
+export type RenderedArtifacts = Record<Format, RenderedArtifact>;
+
+/** Renders the artifacts of one version; the same entries and context always give the same bytes. */
+export type ArtifactRenderer = (entries: readonly Entry[], context: RenderContext) => Promise<RenderedArtifacts>;
+
+export function renderArtifacts(entries: readonly Entry[], context: RenderContext): RenderedArtifacts {
+  return Object.fromEntries(
+    formats.map((format) => {
+      const bytes = renderArtifact(format, entries, context);
+      const gzip = new Uint8Array(gzipSync(bytes, { level: 9 }));
+      return [format, { bytes, gzip, sha256: sha256Hex(bytes), gzipSha256: sha256Hex(gzip) }];
+    }),
+  ) as RenderedArtifacts;
+}
+
+export const renderInline: ArtifactRenderer = async (entries, context) => renderArtifacts(entries, context);
