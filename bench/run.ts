@@ -13,6 +13,7 @@ import { openBenchDatabase } from './database.ts';
 import { benchFreshness } from './freshness.ts';
 import { benchIngest } from './ingest.ts';
 import { benchPull } from './pull.ts';
+import { benchPullDuringBuild } from './pull-during-build.ts';
 import { benchRemoval } from './removal.ts';
 import { seedOrganisations } from './seed.ts';
 
@@ -71,6 +72,12 @@ try {
     `changes at 1% churn (${changes.churn}): ${changes.changeBytes} bytes vs ${changes.fullBytes} for the full txt, ratio ${changes.ratio} (target <= 0.03)`,
   );
 
+  log('304 pulls during a build (p99, autocannon, 16 connections; the render thread keeps the serving thread free)');
+  const duringBuild = await benchPullDuringBuild(deps, plan.pullEntries, Math.max(plan.pullSeconds, 6));
+  log(
+    `  ${duringBuild.entries.toLocaleString('en')} entries: no build p99 ${duringBuild.idleP99Ms} ms; build rendering inline p99 ${duringBuild.inline.p99Ms} ms (max ${duringBuild.inline.maxMs}, build ${duringBuild.inline.buildMs} ms); on the render thread p99 ${duringBuild.thread.p99Ms} ms (max ${duringBuild.thread.maxMs}, build ${duringBuild.thread.buildMs} ms)`,
+  );
+
   log('removal latency (every report of a listed domain observed offline, a build at once, then a pull; median of 5)');
   const removal = await benchRemoval(deps, plan.pullEntries);
   log(
@@ -105,6 +112,7 @@ try {
     ingest,
     pull: { notModified: pull.notModified, full: pull.full, entries: pull.entries },
     changes,
+    pullDuringBuild: duringBuild,
     removal,
     freshness,
     canonicalize,

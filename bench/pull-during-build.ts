@@ -1,0 +1,60 @@
+/**
+ * Pull latency while a build runs: p99 of 304 pulls of latest.txt (autocannon, real HTTP) with
+ * no build, during a build rendering inline on the serving thread, and during a build on the
+ * render thread as `worstof serve` does. Each build publishes a new version of `entries` keys
+ * (new keys are seeded first, so every build renders every artifact). On PGlite the database's
+ * own statements still run on the serving thread: the thread removes the rendering only.
+ */
+import autocannon from 'autocannon';
+import type { Deps } from '../src/deps.ts';
+import { createApp } from '../src/http/app.ts';
+import { threadRenderer } from '../src/render-thread.ts';
+import { buildSnapshot } from '../src/services/build.ts';
+import { resetEvidence, seedQualifying } from './seed.ts';
+import { benchToken, serveOnLoopback } from './server.ts';
+
+export interface PullDuringBuild {
+  entries: number;
+  idleP99Ms: number;
+  inline: { p99Ms: number; maxMs: number; buildMs: number };
+  thread: { p99Ms: number; maxMs: number; buildMs: number };
+}
+
+export async function benchPullDuringBuild(deps: Deps, entries: number, seconds: number): Promise<PullDuringBuild> {
+  await resetEvidence(deps.db);
+  await seedQualifying(deps.db, entries, new Date());
+  await buildSnapshot(deps, { trigger: 'cli' });
+  const token = await benchToken(deps, 'isp', 'isp');
+  const renderer = threadRenderer();
+  const ours = await serveOnLoopback(createApp(deps).fetch);
+  const url = `${ours.url}/v1/list/latest.txt`;
+  const etag = (await fetch(url, { headers: { authorization: `Bearer ${token}` } })).headers.get('etag')!;
+  const headers = { authorization: `Bearer ${token}`, 'if-none-match': etag };
+  let round = 0;
+
+  const underLoad = async (during?: (d: Deps) => Promise<void>) => {
+    const running = autocannon({ url, connections: 16, duration: seconds, headers });
+    let buildMs = 0;
+    if (during) {
+      await new Promise((r) => setTimeout(r, 500));
+      const started = performance.now();
+      await during(deps);
+      buildMs = Math.round(performance.now() - started);
+    }
+    const result = await running;
+    return { p99Ms: result.latency.p99, maxMs: result.latency.max, buildMs };
+  };
+  const changedBuild = (render: Deps['renderArtifacts']) => async (d: Deps) => {
+    await seedQualifying(d.db, Math.max(1, Math.floor(entries / 100)), new Date(), `zz-round${round++}-`);
+    await buildSnapshot({ ...d, ...(render ? { renderArtifacts: render } : {}) }, { trigger: 'cli' });
+  };
+  try {
+    const idle = await underLoad();
+    const inline = await underLoad(changedBuild(undefined));
+    const thread = await underLoad(changedBuild(renderer.render));
+    return { entries, idleP99Ms: idle.p99Ms, inline, thread };
+  } finally {
+    await ours.close();
+    await renderer.close();
+  }
+}
