@@ -8,6 +8,7 @@ import type { Server } from 'node:http';
 import { type ServerType, serve } from '@hono/node-server';
 import type { Config } from './config.ts';
 import { parseSigningKey } from './core/signing.ts';
+import { prepareDataDir } from './data-dir.ts';
 import { openDatabase } from './db/client.ts';
 import type { Database } from './db/database.ts';
 import { migrate } from './db/migrate.ts';
@@ -35,6 +36,8 @@ export async function openNode(
   log: Logger = createLogger(config.LOG_LEVEL),
 ): Promise<{ deps: Deps; database: Database }> {
   const configured = config.WOL_SIGNING_KEY ? await parseSigningKey(config.WOL_SIGNING_KEY) : null;
+  // The signing keys live there on PostgreSQL too.
+  await prepareDataDir(config.DATA_DIR);
   const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });
   try {
     await migrate(database);

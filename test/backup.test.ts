@@ -137,7 +137,7 @@ describe(`backup and restore on ${databaseName}`, () => {
       try {
         const result = await worstof(['backup', path.join(work, 'not-now.backup')], { env: envA() });
         expect(result.code).toBe(1);
-        expect(result.stderr).toMatch(/stop the service first/);
+        expect(result.stderr).toMatch(new RegExp(`is in use by process ${server.child.pid} .*stop that one first`));
       } finally {
         expect(await server.stop()).toBe(0);
       }

@@ -14,6 +14,7 @@ import path from 'node:path';
 import * as tar from 'tar';
 import { z } from 'zod';
 import { loadConfig } from '../config.ts';
+import { prepareDataDir } from '../data-dir.ts';
 import {
   BackupError,
   dumpPglite,
@@ -142,7 +143,7 @@ export async function restoreCommand(args: string[]): Promise<number> {
     if (manifest.database === 'postgresql' && manifest.databaseFile && !config.DATABASE_URL)
       throw new BackupError('this backup holds a PostgreSQL dump: set DATABASE_URL to a new, empty database');
 
-    await mkdir(dataDir, { recursive: true });
+    await prepareDataDir(dataDir);
     try {
       let latest: Latest | null = null;
       if (manifest.databaseFile === PGLITE_FILE)

@@ -1,16 +1,16 @@
 /**
  * The database half of a backup, Node only. PGlite: its data directory as a gzipped tarball
- * (dumpDataDir), taken while no server has it open (PGlite is one process's database: a
- * second opener would see, and could damage, pages the first is writing). PostgreSQL:
+ * (dumpDataDir), taken under the data directory's lock, so never while a server has it open
+ * (PGlite is one process's database: a second opener would see, and could damage, pages the
+ * first is writing). PostgreSQL:
  * pg_dump's custom format (one consistent snapshot), restored with pg_restore in one
  * transaction into an empty database. The password travels in PGPASSWORD, never in argv.
  */
 import { execFile } from 'node:child_process';
-import { access, mkdir } from 'node:fs/promises';
+import { access } from 'node:fs/promises';
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
 import { sql } from 'drizzle-orm';
-import { openDatabase } from './client.ts';
+import { openDatabase, openPgliteDir } from './client.ts';
 import { type Database, queryRows } from './database.ts';
 import { openPostgres } from './postgres.ts';
 
@@ -33,14 +33,6 @@ async function latestOf(database: Database): Promise<Latest | null> {
   return row ? { version: Number(row.version), manifestSha256: row.manifest_sha256 } : null;
 }
 
-/** PostgreSQL writes postmaster.pid while a server (here: a PGlite instance) has the directory open. */
-async function inUse(dir: string): Promise<boolean> {
-  return access(path.join(dir, 'postmaster.pid')).then(
-    () => true,
-    () => false,
-  );
-}
-
 export async function dumpPglite(dataDir: string): Promise<{ tarball: Uint8Array; latest: Latest | null }> {
   const dir = pgliteDir(dataDir);
   if (
@@ -50,31 +42,25 @@ export async function dumpPglite(dataDir: string): Promise<{ tarball: Uint8Array
     ))
   )
     throw new BackupError(`there is no PGlite database in ${dir}`);
-  if (await inUse(dir))
-    throw new BackupError(
-      `${dir} is open in a running worstof (postmaster.pid): stop the service first. If none runs (it crashed), start and stop it once.`,
-    );
-  const pglite = await PGlite.create({ dataDir: dir });
+  const { pglite, close } = await openPgliteDir(dataDir);
   try {
     const latest = await latestOf(await openDatabase({ pglite }));
     const blob = await pglite.dumpDataDir('gzip');
     return { tarball: new Uint8Array(await blob.arrayBuffer()), latest };
   } finally {
-    await pglite.close();
+    await close();
   }
 }
 
 export async function loadPglite(dataDir: string, tarball: Uint8Array): Promise<Latest | null> {
-  const dir = pgliteDir(dataDir);
-  await mkdir(dir, { recursive: true });
-  const pglite = await PGlite.create({
-    dataDir: dir,
-    loadDataDir: new Blob([tarball as Uint8Array<ArrayBuffer>], { type: 'application/x-gzip' }),
-  });
+  const { pglite, close } = await openPgliteDir(
+    dataDir,
+    new Blob([tarball as Uint8Array<ArrayBuffer>], { type: 'application/x-gzip' }),
+  );
   try {
     return await latestOf(await openDatabase({ pglite }));
   } finally {
-    await pglite.close();
+    await close();
   }
 }
 
