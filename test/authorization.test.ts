@@ -17,6 +17,7 @@ const access: Record<string, Who[] | 'public'> = {
   'GET /healthz': 'public',
   'GET /openapi.json': 'public',
   'GET /docs': 'public',
+  'GET /docs/assets/:file': 'public',
   'POST /v1/organisations': ['admin'],
   'GET /v1/organisations': ['admin', 'analyst', 'ncb'],
   'POST /v1/credentials': ['admin', 'ncb'],

@@ -57,7 +57,8 @@ describe.skipIf(!onPostgres)('the Workers entry in workerd', () => {
     });
 
   beforeAll(async () => {
-    ctx = await createTestContext();
+    // The webhook receiver is on loopback, a target only where WOL_WEBHOOK_ALLOW names it.
+    ctx = await createTestContext({ WOL_WEBHOOK_ALLOW: '127.0.0.0/8' });
     a = await createActors(ctx);
     await report(ctx, a, 'https://first-zz-worker.example/a');
     expect((await build(ctx, a)).version).toBe(1);
@@ -75,6 +76,7 @@ describe.skipIf(!onPostgres)('the Workers entry in workerd', () => {
         DATABASE_URL: ctx.databaseUrl!,
         WOL_SIGNING_KEY: JSON.stringify(key.privateJwk),
         LOG_LEVEL: 'warn',
+        WOL_WEBHOOK_ALLOW: '127.0.0.0/8',
         WOL_DELISTING_RATE: String(DELISTING_RATE),
       },
       ip: '127.0.0.1',
@@ -153,6 +155,15 @@ describe.skipIf(!onPostgres)('the Workers entry in workerd', () => {
     // No credential, or the wrong role, and the cache is never asked.
     expect((await rawGet('/v1/list/1.csv', { 'accept-encoding': 'identity' })).status).toBe(401);
     expect((await rawGet('/v1/list/1.csv', { authorization: `Bearer ${a.reporterA}` })).status).toBe(403);
+  });
+
+  it('serves /docs as a page that links to the document, with nothing from another host', async () => {
+    const res = await get('/docs');
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(html).toContain('href="/openapi.json"');
+    expect(html).not.toMatch(/https?:\/\/|<script/);
+    expect((await get('/docs/assets/swagger-ui-bundle.js')).status).toBe(404);
   });
 
   it('refuses a client address past WOL_DELISTING_RATE public requests, counted across requests', async () => {
