@@ -2,7 +2,7 @@
 // `npm run deploy:check`: bundle the Workers entry the way `wrangler deploy` would
 // (`--dry-run --outdir dist`, no login, no network), then check the bundle: its gzipped size
 // stays under Cloudflare's 1 MiB limit, and nothing Node-only (PGlite, node-cron, pino, the
-// Node database and key-file modules) was pulled in. Exits 1 on any failure.
+// Node database, key-file and webhook-resolving modules) was pulled in. Exits 1 on any failure.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -19,6 +19,7 @@ const FORBIDDEN = [
   'src/node.ts',
   'src/logger.ts',
   'src/services/file-key-vault.ts',
+  'src/services/node-webhook-sender.ts',
   'src/schedule/',
   'src/cli/',
 ];

@@ -51,6 +51,19 @@ const port = z
   .pipe(z.number().max(65535, 'expected a port number from 0 to 65535'))
   .default(8080);
 
+/** Comma-separated IP addresses and CIDR networks (core/address-list.ts); empty: none. */
+const addressList = z
+  .string()
+  .default('')
+  .transform((value, ctx) => {
+    try {
+      return parseAddressList(value);
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: (error as Error).message });
+      return z.NEVER;
+    }
+  });
+
 /** An address to listen on: an IP literal (not a name that would be resolved at start) or localhost. */
 const listenAddress = z
   .string()
@@ -122,17 +135,7 @@ export const configSchema = z.object({
   WOL_SESSION_SECRET: optionalString.pipe(z.string().min(32, 'expected at least 32 characters').optional()),
   WOL_SESSION_TTL: duration('8h'),
   /** Clients allowed to read /metrics without a key: comma-separated IP addresses and CIDR networks. */
-  WOL_METRICS_ALLOW: z
-    .string()
-    .default('')
-    .transform((value, ctx) => {
-      try {
-        return parseAddressList(value);
-      } catch (error) {
-        ctx.addIssue({ code: 'custom', message: (error as Error).message });
-        return z.NEVER;
-      }
-    }),
+  WOL_METRICS_ALLOW: addressList,
   /** How long a stop (SIGTERM, SIGINT) may take before the process exits anyway, non-zero. */
   WOL_SHUTDOWN_TIMEOUT: duration('30s'),
   /** Build this long after evidence changes (seconds), or `off` (null): only the schedule and explicit builds. */
@@ -140,6 +143,8 @@ export const configSchema = z.object({
   WOL_WEBHOOK_TIMEOUT: duration('10s'),
   WOL_WEBHOOK_ATTEMPTS: int(6, 1, 20),
   WOL_WEBHOOK_BACKOFF: duration('30s'),
+  /** Non-public networks webhooks may be sent to anyway (say, the NCBs' over a private link): addresses and CIDR networks. */
+  WOL_WEBHOOK_ALLOW: addressList,
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
 });
 

@@ -9,6 +9,7 @@ import type { Metrics } from './metrics.ts';
 import type { ArtifactCache } from './services/artifact-cache.ts';
 import type { ArtifactRenderer } from './services/artifact-rendering.ts';
 import type { KeyVault } from './services/key-vault.ts';
+import type { WebhookSender } from './services/webhook-sender.ts';
 
 export interface Deps {
   db: Db;
@@ -23,6 +24,11 @@ export interface Deps {
   artifactCache?: ArtifactCache;
   /** Where requests, builds, pulls and intake are counted (Node: Prometheus); absent: not counted. */
   metrics?: Metrics;
+  /**
+   * How webhooks are POSTed (Node: resolved and checked here, node-webhook-sender.ts); absent:
+   * fetch, only the URL's literal host checked (Workers, whose fetch reaches no private address).
+   */
+  sendWebhook?: WebhookSender;
   /**
    * Called by a service after a transaction that changed evidence (an assessment, an observation,
    * an exclusion) has committed; WOL_BUILD_DEBOUNCE turns it into a build soon after.

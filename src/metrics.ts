@@ -16,8 +16,8 @@ export interface Metrics {
   pull(sample: { role: string; format: string; status: number }): void;
   /** One batch of submitted reports: how many were new, already known, and the code of each rejection. */
   ingest(sample: { created: number; existing: number; rejectedCodes: readonly string[] }): void;
-  /** One webhook delivery attempt. */
-  notification(sample: { outcome: 'delivered' | 'failed' }): void;
+  /** One webhook delivery attempt; `refused`: its target is not a public address (nothing was sent). */
+  notification(sample: { outcome: 'delivered' | 'failed' | 'refused' }): void;
   /** The exposition in the Prometheus text format. */
   render(): Promise<{ contentType: string; body: string }>;
 }

@@ -22,6 +22,7 @@ import { startDebouncedBuilds } from './schedule/debounce.ts';
 import { ensureBootstrapAdmin } from './services/bootstrap.ts';
 import { fileKeyVault } from './services/file-key-vault.ts';
 import { ensureSigningKey } from './services/keys.ts';
+import { nodeWebhookSender } from './services/node-webhook-sender.ts';
 import { stopNotifications } from './services/notifications.ts';
 import { flushPulls } from './services/pull-cache.ts';
 
@@ -47,6 +48,7 @@ export async function openNode(
       clock: () => new Date(),
       log,
       vault: fileKeyVault(config.DATA_DIR, configured),
+      sendWebhook: nodeWebhookSender,
     };
     if (config.WOL_BOOTSTRAP_ADMIN_TOKEN) await ensureBootstrapAdmin(deps, config.WOL_BOOTSTRAP_ADMIN_TOKEN);
     await ensureSigningKey(deps, configured);

@@ -57,12 +57,12 @@ export function createPrometheusMetrics(deps: { db: Db; clock: () => Date; log: 
   });
   const notifications = new Counter({
     name: 'worstof_webhook_attempts_total',
-    help: 'Webhook delivery attempts by outcome (delivered: a 2xx answer)',
+    help: 'Webhook delivery attempts by outcome (delivered: a 2xx answer; refused: not a public address)',
     labelNames: ['outcome'] as const,
     registers,
   });
   for (const outcome of ['created', 'existing', 'rejected']) reports.labels(outcome).inc(0);
-  for (const outcome of ['delivered', 'failed']) notifications.labels(outcome).inc(0);
+  for (const outcome of ['delivered', 'failed', 'refused']) notifications.labels(outcome).inc(0);
 
   // One database read per scrape feeds the four list gauges; each gauge's collect awaits the same read.
   let status: ReturnType<typeof listStatus> | null = null;

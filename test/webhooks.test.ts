@@ -2,6 +2,9 @@
  * Notifications: NCBs register webhooks; each new version is POSTed, signed, to a real
  * receiver on loopback, verified here against the published JWK Set; failures are retried
  * with back-off and recorded per attempt, and a receiver that never answers slows no build.
+ * Loopback is a target only because WOL_WEBHOOK_ALLOW names it: without that, a loopback or
+ * other non-public host is refused at registration, and a name resolving to one at delivery,
+ * recorded as refused whatever the target would have done.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -9,7 +12,9 @@ import { sql } from 'drizzle-orm';
 import { compactVerify, createLocalJWKSet, decodeProtectedHeader } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../src/db/database.ts';
-import { pendingNotifications } from '../src/services/notifications.ts';
+import { insertWebhook } from '../src/db/repositories/webhooks.ts';
+import { createApp } from '../src/http/app.ts';
+import { pendingNotifications, REFUSED_DELIVERY } from '../src/services/notifications.ts';
 import { type Actors, createActors, ok } from './support/actors.ts';
 import { createTestContext, type TestContext } from './support/context.ts';
 import { databaseName } from './support/database.ts';
@@ -49,18 +54,20 @@ async function receiver(answer: (path: string, n: number) => number | 'hang') {
   return { url, received, close };
 }
 
+const FAST_RETRIES = { WOL_WEBHOOK_ATTEMPTS: '3', WOL_WEBHOOK_BACKOFF: '1', WOL_WEBHOOK_TIMEOUT: '1' };
+
 let ctx: TestContext;
 let a: Actors;
 
 beforeAll(async () => {
-  ctx = await createTestContext({ WOL_WEBHOOK_ATTEMPTS: '3', WOL_WEBHOOK_BACKOFF: '1', WOL_WEBHOOK_TIMEOUT: '1' });
+  ctx = await createTestContext({ ...FAST_RETRIES, WOL_WEBHOOK_ALLOW: '127.0.0.0/8, ::1' });
   a = await createActors(ctx);
 });
 afterAll(() => ctx.close());
 
-const deliveries = (webhookId: number) =>
+const deliveries = (webhookId: number, on: TestContext = ctx) =>
   queryRows<{ version: number; attempt: number; status: number | null; error: string | null }>(
-    ctx.deps.db,
+    on.deps.db,
     sql`select version, attempt, status, error from webhook_deliveries where webhook_id = ${webhookId} order by id`,
   );
 
@@ -227,6 +234,107 @@ describe(`webhooks on ${databaseName}`, () => {
         [first.version, 1],
         [second.version, 1],
       ]);
+    } finally {
+      await rx.close();
+    }
+  });
+
+  it('refuses a URL whose host is a non-public address at registration, in any spelling', async () => {
+    const strict = createApp({ ...ctx.deps, config: { ...ctx.deps.config, WOL_WEBHOOK_ALLOW: [] } });
+    const register = (app: typeof strict, url: string) =>
+      app.request('/v1/webhooks', {
+        method: 'POST',
+        headers: { authorization: `Bearer ${a.ncb}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ url }),
+      });
+    for (const host of [
+      '127.0.0.1',
+      '0x7f000001',
+      '2130706433',
+      '[::ffff:127.0.0.1]',
+      '[::1]',
+      '10.0.0.5',
+      '192.168.0.1',
+      '100.64.0.1',
+      '169.254.169.254',
+      '[fd00:ec2::254]',
+      '[fe80::1]',
+      '0.0.0.0',
+    ]) {
+      const res = await register(strict, `http://${host}:8080/hook`);
+      expect(res.status, host).toBe(422);
+      expect(await res.json()).toMatchObject({ code: 'webhook_target_not_allowed', field: 'url' });
+    }
+    // WOL_WEBHOOK_ALLOW opens what it names and nothing else; never the metadata service.
+    expect((await register(ctx.app, 'http://169.254.169.254/latest/meta-data/')).status).toBe(422);
+    expect((await register(ctx.app, 'http://10.0.0.5/hook')).status).toBe(422);
+    const allowed = await ok<{ id: number }>(register(ctx.app, 'http://0x7f000001:9/hook'));
+    await ok(ctx.call('DELETE', `/v1/webhooks/${allowed.id}`, { token: a.ncb }));
+    expect((await ok<{ items: unknown[] }>(ctx.call('GET', '/v1/webhooks', { token: a.admin }))).items).toEqual([]);
+  });
+
+  it('delivers to a name through the addresses it resolves to, once they are checked', async () => {
+    const rx = await receiver(() => 204);
+    try {
+      const url = rx.url.replace('127.0.0.1', 'localhost');
+      const { id } = await ok<{ id: number }>(ctx.call('POST', '/v1/webhooks', { token: a.ncb, body: { url } }));
+      await report(ctx, a, 'http://zz-hook-five.example/a');
+      const result = await build(ctx, a);
+      await pendingNotifications(ctx.deps.db);
+      expect(await deliveries(id)).toEqual([{ version: result.version, attempt: 1, status: 204, error: null }]);
+      expect(rx.received).toHaveLength(1);
+      await ok(ctx.call('DELETE', `/v1/webhooks/${id}`, { token: a.ncb }));
+    } finally {
+      await rx.close();
+    }
+  });
+});
+
+describe(`webhooks to non-public targets on ${databaseName}`, () => {
+  let strict: TestContext;
+  let b: Actors;
+  beforeAll(async () => {
+    strict = await createTestContext(FAST_RETRIES);
+    b = await createActors(strict);
+  });
+  afterAll(() => strict.close());
+
+  it('refuses, once and without connecting, a name that resolves to loopback and a stored loopback URL', async () => {
+    const rx = await receiver(() => 204);
+    const closed = await receiver(() => 204);
+    await closed.close();
+    try {
+      const register = async (url: string) =>
+        (await ok<{ id: number }>(strict.call('POST', '/v1/webhooks', { token: b.ncb, body: { url } }))).id;
+      // Names pass registration: where they lead is known only when a delivery resolves them.
+      const listening = await register(`${rx.url.replace('127.0.0.1', 'localhost')}/named`);
+      const nobody = await register(`${closed.url.replace('127.0.0.1', 'localhost')}/named`);
+      // A literal loopback URL kept from before (registered under a wider WOL_WEBHOOK_ALLOW).
+      const stored = (
+        await insertWebhook(strict.deps.db, {
+          organisationId: b.orgs.ncb,
+          url: `${rx.url}/literal`,
+          createdBy: null,
+          createdAt: strict.now(),
+        })
+      ).id;
+      await report(strict, b, 'http://zz-hook-refused.example/a');
+      const result = await build(strict, b);
+      await pendingNotifications(strict.deps.db);
+
+      expect(rx.received).toEqual([]);
+      // A listening target and a closed port leave the same record: nothing the target did shows.
+      for (const id of [listening, nobody, stored])
+        expect(await deliveries(id, strict)).toEqual([
+          { version: result.version, attempt: 1, status: null, error: REFUSED_DELIVERY },
+        ]);
+      const listed = await ok<{ items: { id: number; lastDelivery: { status: number | null; error: string } }[] }>(
+        strict.call('GET', '/v1/webhooks', { token: b.ncb }),
+      );
+      expect(listed.items.find((w) => w.id === listening)?.lastDelivery).toMatchObject({
+        status: null,
+        error: 'refused: target address not allowed',
+      });
     } finally {
       await rx.close();
     }

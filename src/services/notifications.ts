@@ -8,14 +8,24 @@
  * version has been sent to that webhook, or once the webhook is deleted. Deliveries live
  * in this process: stopNotifications (at shutdown) lets attempts under way finish and
  * drops the retries still waiting; a receiver that missed one still polls the timestamp.
+ *
+ * A target that is not public (core/webhook-target.ts), unless WOL_WEBHOOK_ALLOW names it,
+ * is refused before any connection, and recorded as refused and nothing else: what such an
+ * address did (answered, timed out, refused the connection) would map the service's network
+ * for whoever registered it. A refusal is not retried.
  */
 import { buildNotification, NOTIFICATION_TYP, retryDelaySeconds } from '../core/notification.ts';
 import { signCompact } from '../core/signing.ts';
+import { literalAddress, webhookTargetAllowed } from '../core/webhook-target.ts';
 import type { Db } from '../db/database.ts';
 import { getSnapshot } from '../db/repositories/snapshots.ts';
 import { activeWebhooks, getWebhook, insertDelivery, type WebhookRow } from '../db/repositories/webhooks.ts';
 import type { Deps } from '../deps.ts';
 import { activeSigningKey } from './keys.ts';
+import { fetchWebhookSender, type WebhookSender, WebhookTargetRefused } from './webhook-sender.ts';
+
+/** What a refused delivery records: no status, no timing, nothing the target did. */
+export const REFUSED_DELIVERY = 'refused: target address not allowed';
 
 interface Dispatcher {
   tasks: Set<Promise<void>>;
@@ -78,47 +88,58 @@ async function deliver(deps: Deps, dispatcher: Dispatcher, hook: WebhookRow, ver
       if ((dispatcher.newest.get(hook.id) ?? 0) > version) return;
       if ((await getWebhook(deps.db, hook.id))?.revokedAt !== null) return;
     }
-    const { status, error } = await post(hook.url, jws, version, deps.config.WOL_WEBHOOK_TIMEOUT * 1000);
-    const delivered = status !== null && status >= 200 && status < 300;
-    deps.metrics?.notification({ outcome: delivered ? 'delivered' : 'failed' });
+    const { status, error, outcome } = await post(deps, hook.url, jws, version);
+    deps.metrics?.notification({ outcome });
     await insertDelivery(deps.db, { webhookId: hook.id, version, attempt, status, error, at: deps.clock() }).catch(
       (e) => deps.log.error({ err: e, webhookId: hook.id }, 'could not record a webhook delivery'),
     );
-    if (delivered) {
-      deps.log.info({ notification: { webhookId: hook.id, version, attempt, status } }, 'webhook delivered');
-      return;
-    }
-    deps.log.warn({ notification: { webhookId: hook.id, version, attempt, status, error } }, 'webhook delivery failed');
+    const notification = { webhookId: hook.id, version, attempt, status, error };
+    if (outcome === 'delivered') return deps.log.info({ notification }, 'webhook delivered');
+    if (outcome === 'refused') return deps.log.warn({ notification }, 'webhook target refused: not a public address');
+    deps.log.warn({ notification }, 'webhook delivery failed');
   }
 }
 
+interface Attempt {
+  status: number | null;
+  error: string | null;
+  outcome: 'delivered' | 'failed' | 'refused';
+}
+
+const refused: Attempt = { status: null, error: REFUSED_DELIVERY, outcome: 'refused' };
+
 /** One attempt. Redirects are not followed (a 3xx is a failure): the registered URL is the target. */
-async function post(
-  url: string,
-  jws: string,
-  version: number,
-  timeoutMs: number,
-): Promise<{ status: number | null; error: string | null }> {
+async function post(deps: Deps, url: string, jws: string, version: number): Promise<Attempt> {
+  const timeoutMs = deps.config.WOL_WEBHOOK_TIMEOUT * 1000;
+  const allowed = (address: string) => webhookTargetAllowed(address, deps.config.WOL_WEBHOOK_ALLOW);
+  const target = new URL(url);
+  const literal = literalAddress(target);
+  if (literal !== null && !allowed(literal)) return refused;
+  const send: WebhookSender = deps.sendWebhook ?? fetchWebhookSender;
   try {
-    const response = await fetch(url, {
-      method: 'POST',
-      body: jws,
-      headers: { 'content-type': 'application/jose', 'user-agent': 'worstof', 'x-list-version': String(version) },
-      redirect: 'manual',
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-    await response.body?.cancel().catch(() => {});
-    return { status: response.status, error: response.ok ? null : `answered ${response.status}` };
+    const status = await send(
+      target,
+      {
+        body: jws,
+        headers: { 'content-type': 'application/jose', 'user-agent': 'worstof', 'x-list-version': String(version) },
+        signal: AbortSignal.timeout(timeoutMs),
+      },
+      allowed,
+    );
+    const delivered = status >= 200 && status < 300;
+    return { status, error: delivered ? null : `answered ${status}`, outcome: delivered ? 'delivered' : 'failed' };
   } catch (error) {
-    return { status: null, error: describe(error, timeoutMs) };
+    if (error instanceof WebhookTargetRefused) return refused;
+    return { status: null, error: describe(error, timeoutMs), outcome: 'failed' };
   }
 }
 
 function describe(error: unknown, timeoutMs: number): string {
   if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError'))
     return `no answer within ${timeoutMs / 1000} s`;
-  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-  return String(cause?.code ?? cause?.message ?? (error as Error).message ?? error).slice(0, 200);
+  // fetch puts the system error under `cause`; node:http raises it itself.
+  const { code, cause } = error as { code?: string; cause?: { code?: string; message?: string } };
+  return String(code ?? cause?.code ?? cause?.message ?? (error as Error).message ?? error).slice(0, 200);
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {

@@ -1,8 +1,10 @@
 /**
  * Webhooks: the URLs an NCB (or the operator) wants told when a new version exists. An NCB
  * manages its own organisation's; an admin any. Deleting one stops its deliveries at once.
- * Each write is audited in its transaction. Delivery itself is notifications.ts.
+ * Each write is audited in its transaction. Delivery itself is notifications.ts, which checks
+ * where a name resolves to; a URL whose host is a non-public address is refused here already.
  */
+import { literalAddress, webhookTargetAllowed } from '../core/webhook-target.ts';
 import { inTransaction } from '../db/database.ts';
 import { recordAudit } from '../db/repositories/audit.ts';
 import { getOrganisation } from '../db/repositories/organisations.ts';
@@ -36,6 +38,13 @@ async function ownerFor(deps: Deps, actor: Principal, requested: number | undefi
 }
 
 export async function registerWebhook(deps: Deps, actor: Principal, input: WebhookInput, ip?: string) {
+  const literal = literalAddress(new URL(input.url));
+  if (literal !== null && !webhookTargetAllowed(literal, deps.config.WOL_WEBHOOK_ALLOW))
+    throw new InvalidInputError(
+      'webhook_target_not_allowed',
+      'a webhook URL must name a public address: loopback, private, link-local and other non-public ones are refused',
+      { field: 'url' },
+    );
   const organisationId = await ownerFor(deps, actor, input.organisationId);
   return inTransaction(deps.db, async (tx) => {
     if ((await countActiveWebhooks(tx, organisationId)) >= MAX_WEBHOOKS_PER_ORGANISATION)

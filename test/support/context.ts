@@ -11,6 +11,7 @@ import { type App, createApp } from '../../src/http/app.ts';
 import { createLogger } from '../../src/logger.ts';
 import { fileKeyVault } from '../../src/services/file-key-vault.ts';
 import { ensureSigningKey } from '../../src/services/keys.ts';
+import { nodeWebhookSender } from '../../src/services/node-webhook-sender.ts';
 import { createTestDatabase } from './database.ts';
 
 export interface CallOptions {
@@ -44,6 +45,7 @@ export async function createTestContext(env: Record<string, string> = {}): Promi
     clock: () => current,
     log: createLogger(process.env.WOL_TEST_LOG ?? 'silent'),
     vault: fileKeyVault(dataDir, null),
+    sendWebhook: nodeWebhookSender,
   };
   await ensureSigningKey(deps, null);
   const app = createApp(deps);
