@@ -1,11 +1,13 @@
 /**
- * RFC 9457 problem+json: the one shape every error answer takes. Unknown errors become a
- * generic 500 with the request id; their details go to the log, never to the client.
+ * RFC 9457 problem+json: the one shape every error answer takes. A database that is down,
+ * read-only or too slow is a 503 with Retry-After. Unknown errors become a generic 500 with
+ * the request id; their details go to the log, never to the client.
  */
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { ZodError } from 'zod';
+import { type DatabaseFailure, databaseFailure } from '../db/errors.ts';
 import {
   ConflictError,
   ForbiddenError,
@@ -90,6 +92,32 @@ const serviceStatuses: [new (...args: never[]) => ServiceError, ContentfulStatus
   [RateLimitedError, 429],
 ];
 
+/** Failures that pass, as the client sees them: its request was fine, it may send it again. */
+const databaseProblems: Record<DatabaseFailure, { code: string; detail: string; retryAfterSeconds: number }> = {
+  unavailable: {
+    code: 'database_unavailable',
+    detail: 'the database cannot be reached just now; try again later',
+    retryAfterSeconds: 5,
+  },
+  // A standby, or a failover under way: that takes longer than a restart. Reads still work.
+  read_only: {
+    code: 'database_read_only',
+    detail: 'the database accepts no changes just now; reads still work; try again later',
+    retryAfterSeconds: 30,
+  },
+  timeout: {
+    code: 'database_timeout',
+    detail: 'the database did not answer in time; try again later',
+    retryAfterSeconds: 5,
+  },
+  // What is left once inTransaction has run the transaction again a few times.
+  contention: {
+    code: 'database_busy',
+    detail: 'other requests were changing the same data; try again',
+    retryAfterSeconds: 1,
+  },
+};
+
 /** Maps any thrown value to a problem; returns null for errors that are our fault. */
 export function toProblem(error: unknown): { body: Problem; headers: Record<string, string> } | null {
   if (error instanceof HttpProblem) return { body: error.problem, headers: error.headers };
@@ -105,6 +133,11 @@ export function toProblem(error: unknown): { body: Problem; headers: Record<stri
     const status = error.status as ContentfulStatusCode;
     const code = status === 413 ? 'body_too_large' : status === 400 ? 'malformed_request' : 'http_error';
     return { body: problem(status, code, error.message || titles[status]), headers: {} };
+  }
+  const failure = databaseFailure(error);
+  if (failure) {
+    const { code, detail, retryAfterSeconds } = databaseProblems[failure];
+    return { body: problem(503, code, detail), headers: { 'retry-after': String(retryAfterSeconds) } };
   }
   return null;
 }

@@ -13,6 +13,7 @@ import { buildManifest, buildTimestamp, MANIFEST_TYP, TIMESTAMP_TYP } from '../c
 import { type SigningKey, signCompact } from '../core/signing.ts';
 import { sha256Hex } from '../core/tokens.ts';
 import { type Db, inTransaction } from '../db/database.ts';
+import { failureMessage } from '../db/errors.ts';
 import { recordAudit } from '../db/repositories/audit.ts';
 import { recordBuildRun } from '../db/repositories/builds.ts';
 import { aggregateEvidence } from '../db/repositories/evidence.ts';
@@ -106,7 +107,8 @@ export async function buildSnapshot(deps: Deps, options: BuildOptions): Promise<
       startedAt: started,
       durationMs,
       outcome: 'failed',
-      error: error instanceof Error ? error.message.slice(0, 500) : String(error),
+      // The cause, not the statement: drizzle's message would be the first 500 characters of the SQL.
+      error: failureMessage(error).slice(0, 500),
     }).catch((e) => deps.log.error({ err: e }, 'could not record the failed build'));
     throw error;
   }

@@ -12,16 +12,18 @@ import {
   insertCredential,
   listCredentials,
   revokeCredential as markRevoked,
-  touchCredential,
 } from '../db/repositories/credentials.ts';
 import { getOrganisation } from '../db/repositories/organisations.ts';
 import type { Deps } from '../deps.ts';
 import type { CredentialInput } from '../schemas/credentials.ts';
 import { ForbiddenError, InvalidInputError, NotFoundError } from './errors.ts';
 import type { Principal, Role } from './principal.ts';
-import { cachedPrincipal, forgetPrincipals } from './pull-cache.ts';
+import { cachedPrincipal, forgetPrincipals, touchLater } from './pull-cache.ts';
 
-/** last_used_at is refreshed at most this often, so a busy ISP's pulls are not each a write. */
+/**
+ * last_used_at is refreshed at most this often, so a busy ISP's pulls are not each a write.
+ * It is written later, off the request's path: a read must not fail because a write did.
+ */
 const TOUCH_INTERVAL_MS = 60_000;
 
 /** Which organisation kinds may hold which role. */
@@ -43,7 +45,7 @@ export async function authenticateToken(deps: Deps, token: string): Promise<Prin
     if (!row || !sameHash(row.tokenHash, tokenHash)) return null;
     if (row.revokedAt || (row.expiresAt && row.expiresAt <= now)) return null;
     if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > TOUCH_INTERVAL_MS)
-      await touchCredential(deps.db, row.id, now);
+      touchLater(deps.db, row.id, now);
     const principal: Principal = {
       credentialId: row.id,
       role: row.role,

@@ -7,9 +7,12 @@
  * - resolved credentials, for at most PRINCIPAL_TTL_MS (a revocation in this process forgets
  *   them at once; another instance sees it within that time);
  * - pull records, written in batches (within FLUSH_MS, or at once when read or on shutdown),
- *   identical pulls in one batch merged into one row with a count.
+ *   identical pulls in one batch merged into one row with a count;
+ * - when each credential was last used, written with the pull records: a request never waits
+ *   for that write, so a read-only or failing-over database does not stop the pulls.
  */
 import type { Db } from '../db/database.ts';
+import { touchCredentials } from '../db/repositories/credentials.ts';
 import { insertPulls, type NewPull } from '../db/repositories/pulls.ts';
 import type { ArtifactRow, SnapshotRow } from '../db/repositories/snapshots.ts';
 import type { Principal } from './principal.ts';
@@ -27,6 +30,8 @@ interface Cache {
   principals: Map<string, { principal: Principal | null; until: number }>;
   /** Pulls not yet written, identical ones merged: key -> row with its count. */
   pending: Map<string, NewPull>;
+  /** Credentials used and not yet recorded: id -> when, the latest use only. */
+  touches: Map<number, Date>;
   flushing: Promise<void> | null;
   timer: ReturnType<typeof setTimeout> | null;
 }
@@ -42,6 +47,7 @@ function cacheOf(db: Db): Cache {
       artifactBytes: 0,
       principals: new Map(),
       pending: new Map(),
+      touches: new Map(),
       flushing: null,
       timer: null,
     };
@@ -126,25 +132,50 @@ export function recordPullLater(db: Db, row: NewPull): void {
     same.count = (same.count ?? 1) + (row.count ?? 1);
     same.at = row.at;
   } else cache.pending.set(key, { ...row, count: row.count ?? 1 });
+  flushSoon(db, cache);
+}
+
+export function touchLater(db: Db, credentialId: number, at: Date): void {
+  const cache = cacheOf(db);
+  const known = cache.touches.get(credentialId);
+  if (!known || known < at) cache.touches.set(credentialId, at);
+  flushSoon(db, cache);
+}
+
+function flushSoon(db: Db, cache: Cache): void {
   // A failed write keeps its rows for the next flush; the reader that flushes sees the error.
   const flushQuietly = () => flushPulls(db).catch(() => {});
   if (cache.pending.size >= FLUSH_ROWS) void flushQuietly();
   else cache.timer ??= setTimeout(flushQuietly, FLUSH_MS).unref();
 }
 
-/** Writes the pull records not yet written. Errors are the caller's to log; the rows are kept for the next try. */
+/**
+ * Writes the pull records and credential uses not yet written. Errors are the caller's to
+ * log; what failed is kept for the next try.
+ */
 export async function flushPulls(db: Db): Promise<void> {
   const cache = cacheOf(db);
   if (cache.timer) clearTimeout(cache.timer);
   cache.timer = null;
   await cache.flushing;
-  if (cache.pending.size === 0) return;
+  if (cache.pending.size === 0 && cache.touches.size === 0) return;
   const rows = [...cache.pending.values()];
+  const touches = [...cache.touches];
   cache.pending = new Map();
-  cache.flushing = insertPulls(db, rows)
-    .catch((error) => {
+  cache.touches = new Map();
+  const writes = Promise.allSettled([
+    insertPulls(db, rows).catch((error) => {
       for (const row of rows) recordPullLater(db, row);
       throw error;
+    }),
+    touchCredentials(db, touches).catch((error) => {
+      for (const [id, at] of touches) touchLater(db, id, at);
+      throw error;
+    }),
+  ]);
+  cache.flushing = writes
+    .then((outcomes) => {
+      for (const outcome of outcomes) if (outcome.status === 'rejected') throw outcome.reason;
     })
     .finally(() => {
       cache.flushing = null;

@@ -1,6 +1,6 @@
 /** Credentials and the organisation each belongs to. Tokens are only ever handled as hashes. */
 import { and, desc, eq, isNull, type SQL, sql } from 'drizzle-orm';
-import type { Db } from '../database.ts';
+import { type Db, sqlArray } from '../database.ts';
 import { credentials, organisations } from '../schema.ts';
 
 export type CredentialRow = typeof credentials.$inferSelect;
@@ -40,8 +40,23 @@ export async function insertCredential(db: Db, values: NewCredential): Promise<C
   return row;
 }
 
-export async function touchCredential(db: Db, id: number, at: Date): Promise<void> {
-  await db.update(credentials).set({ lastUsedAt: at }).where(eq(credentials.id, id));
+/**
+ * Records when credentials were last used, any number in one statement. In id order, as every
+ * writer of these rows should lock them; a later use already recorded is kept.
+ */
+export async function touchCredentials(db: Db, touches: readonly (readonly [id: number, at: Date])[]): Promise<void> {
+  if (touches.length === 0) return;
+  const sorted = [...touches].sort(([a], [b]) => a - b);
+  const ids = sqlArray(
+    sorted.map(([id]) => id),
+    'int',
+  );
+  const ats = sqlArray(
+    sorted.map(([, at]) => at.toISOString()),
+    'timestamptz',
+  );
+  await db.execute(sql`update ${credentials} set last_used_at = t.at from unnest(${ids}, ${ats}) as t(id, at)
+      where ${credentials.id} = t.id and (${credentials.lastUsedAt} is null or ${credentials.lastUsedAt} < t.at)`);
 }
 
 export async function getCredential(db: Db, id: number): Promise<CredentialRow | undefined> {
