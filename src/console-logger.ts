@@ -1,8 +1,10 @@
 /**
  * A Logger over `console`, for runtimes without pino (Workers, where each console call
  * becomes a log record). One JSON line per event, pino's shape (level, time, msg), the same
- * redaction: a token or an Authorization header never reaches a log.
+ * redaction: a token or an Authorization header never reaches a log, nor a failed statement's
+ * SQL or parameters (errors are shaped by logged-error.ts, as logger.ts does).
  */
+import { loggedError } from './logged-error.ts';
 import type { LogFn, Logger } from './logger.ts';
 
 const LEVELS = { debug: 20, info: 30, warn: 40, error: 50, silent: Number.POSITIVE_INFINITY } as const;
@@ -10,9 +12,9 @@ export type LogLevel = keyof typeof LEVELS;
 
 const REDACTED = new Set(['token', 'authorization']);
 
-/** Errors become plain objects (JSON.stringify drops their fields); secrets are masked, one level deep too. */
+/** Errors become plain objects (JSON.stringify would keep only their own fields); secrets are masked, one level deep too. */
 function clean(value: unknown, depth = 0): unknown {
-  if (value instanceof Error) return { type: value.name, message: value.message, stack: value.stack };
+  if (value instanceof Error) return loggedError(value);
   if (value === null || typeof value !== 'object' || depth > 1 || Array.isArray(value)) return value;
   const out: Record<string, unknown> = {};
   for (const [key, inner] of Object.entries(value))
