@@ -30,7 +30,7 @@ beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'wol-pull-'));
   await report(ctx, a, 'http://img.zz-dist-one.com/a');
   await report(ctx, a, 'http://zz-dist-two.net/b');
-  await report(ctx, a, 'http://198.51.100.7/c');
+  await report(ctx, a, 'http://195.127.0.11/c');
   await build(ctx, a);
 });
 afterAll(async () => {
@@ -84,7 +84,7 @@ describe(`signed distribution on ${databaseName}`, () => {
       );
       expect(res.headers.get('x-list-version')).toBe('1');
     }
-    expect(await listed(ctx, a)).toEqual(['198.51.100.7', 'zz-dist-one.com', 'zz-dist-two.net']);
+    expect(await listed(ctx, a)).toEqual(['195.127.0.11', 'zz-dist-one.com', 'zz-dist-two.net']);
     expect(manifest.entries.sha256).toBe(manifest.artifacts.txt.sha256);
   });
 
@@ -156,6 +156,18 @@ describe(`signed distribution on ${databaseName}`, () => {
     expect(reset.reset).toBe(true);
     expect(reset.added).toEqual(rebuilt);
     expect((await ctx.call('GET', '/v1/list/changes?since=9', { token: a.isp })).status).toBe(409);
+  });
+
+  it('names `since` when a changes request lacks it or it is not a number', async () => {
+    for (const query of ['', '?since=latest', '?other=1']) {
+      const res = await ctx.call('GET', `/v1/list/changes${query}`, { token: a.isp });
+      expect(res.status, query).toBe(400);
+      const body = (await res.json()) as { detail: string; errors: { field: string; message: string }[] };
+      expect(body.errors, query).toEqual([
+        { field: 'since', message: 'required: the list version you have, a whole number' },
+      ]);
+      expect(body.detail).toMatch(/^since: required/);
+    }
   });
 
   const havePythonCryptography =

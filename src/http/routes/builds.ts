@@ -47,6 +47,7 @@ export function registerBuilds(app: App, deps: Deps): void {
     createRoute({
       method: 'post',
       path: '/v1/builds',
+      operationId: 'runBuild',
       tags: ['builds'],
       summary: 'Build now: a new signed version if the entry set changed; the timestamp is refreshed either way',
       middleware: [analysts],
@@ -66,6 +67,7 @@ export function registerBuilds(app: App, deps: Deps): void {
     createRoute({
       method: 'get',
       path: '/v1/builds',
+      operationId: 'listBuilds',
       tags: ['builds'],
       summary: 'Recent build runs with their outcome',
       middleware: [analysts],
@@ -79,6 +81,7 @@ export function registerBuilds(app: App, deps: Deps): void {
     createRoute({
       method: 'get',
       path: '/v1/criteria',
+      operationId: 'getCriteria',
       tags: ['criteria'],
       summary: 'The active criteria set and every earlier version',
       middleware: [analysts],
@@ -97,6 +100,7 @@ export function registerBuilds(app: App, deps: Deps): void {
     createRoute({
       method: 'put',
       path: '/v1/criteria',
+      operationId: 'setCriteria',
       tags: ['criteria'],
       summary: 'Replace the criteria with a new version (admin); it applies from the next build',
       middleware: [requireRoles(deps, 'admin')],

@@ -14,6 +14,7 @@ export function registerCredentials(app: App, deps: Deps): void {
     createRoute({
       method: 'post',
       path: '/v1/credentials',
+      operationId: 'issueCredential',
       tags: ['credentials'],
       summary: 'Issue an API key (admin: any role; NCB: isp keys for ISPs of its country). The token is shown once.',
       middleware: [issuers],
@@ -27,6 +28,7 @@ export function registerCredentials(app: App, deps: Deps): void {
     createRoute({
       method: 'get',
       path: '/v1/credentials',
+      operationId: 'listCredentials',
       tags: ['credentials'],
       summary: 'List credentials without their tokens (an NCB sees those it issued)',
       middleware: [issuers],
@@ -40,6 +42,7 @@ export function registerCredentials(app: App, deps: Deps): void {
     createRoute({
       method: 'delete',
       path: '/v1/credentials/{id}',
+      operationId: 'revokeCredential',
       tags: ['credentials'],
       summary: 'Revoke a credential at once (admin, or the NCB that issued it)',
       middleware: [issuers],

@@ -38,6 +38,7 @@ export function registerDelisting(app: App, deps: Deps): void {
     createRoute({
       method: 'post',
       path: '/v1/delisting-requests',
+      operationId: 'requestDelisting',
       tags: ['delisting'],
       summary: 'Ask for a domain to be reviewed (public; the answer never says whether it is listed)',
       description:
@@ -56,6 +57,7 @@ export function registerDelisting(app: App, deps: Deps): void {
     createRoute({
       method: 'get',
       path: '/v1/delisting-requests',
+      operationId: 'listDelistingRequests',
       tags: ['delisting'],
       summary: 'Delisting requests (open ones oldest first)',
       middleware: [analysts],
@@ -77,6 +79,7 @@ export function registerDelisting(app: App, deps: Deps): void {
     createRoute({
       method: 'post',
       path: '/v1/delisting-requests/{id}/decision',
+      operationId: 'decideDelistingRequest',
       tags: ['delisting'],
       summary: 'Accept (excludes the domain) or reject a request, with a reason',
       middleware: [analysts],

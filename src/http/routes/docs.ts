@@ -60,7 +60,9 @@ export function registerDocs(app: App, deps: Deps): void {
       version: '1',
       description: 'Compiles, signs and distributes the worst-of domain list. Every error is RFC 9457 problem+json.',
     },
-    servers: deps.config.WOL_PUBLIC_URL ? [{ url: deps.config.WOL_PUBLIC_URL }] : [],
+    // Unset: '/', what OpenAPI means by no servers (paths resolve against where the document was
+    // fetched), said outright because linters refuse a document without one.
+    servers: [{ url: deps.config.WOL_PUBLIC_URL ?? '/' }],
     security: [{ bearer: [] }],
   });
 

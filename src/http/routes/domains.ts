@@ -22,6 +22,7 @@ export function registerDomains(app: App, deps: Deps): void {
     createRoute({
       method: 'get',
       path: '/v1/domains',
+      operationId: 'listDomains',
       tags: ['domains'],
       summary: 'Domains by state (listed, candidate, excluded), paged by key',
       middleware: [analysts],
@@ -41,6 +42,7 @@ export function registerDomains(app: App, deps: Deps): void {
     createRoute({
       method: 'get',
       path: '/v1/domains/{listKey}',
+      operationId: 'getDomain',
       tags: ['domains'],
       summary: 'Why a domain is or is not listed: criteria, evidence, decisions and listing history',
       middleware: [analysts],
@@ -54,6 +56,7 @@ export function registerDomains(app: App, deps: Deps): void {
     createRoute({
       method: 'post',
       path: '/v1/domains/{listKey}/exclusion',
+      operationId: 'excludeDomain',
       tags: ['domains'],
       summary: 'Exclude a domain: it is never listed, whatever its evidence (from the next build)',
       middleware: [analysts],
@@ -77,6 +80,7 @@ export function registerDomains(app: App, deps: Deps): void {
     createRoute({
       method: 'delete',
       path: '/v1/domains/{listKey}/exclusion',
+      operationId: 'restoreDomain',
       tags: ['domains'],
       summary: 'Restore an excluded domain (its evidence decides again from the next build)',
       middleware: [analysts],
@@ -100,6 +104,7 @@ export function registerDomains(app: App, deps: Deps): void {
     createRoute({
       method: 'put',
       path: '/v1/domains/{listKey}/policy',
+      operationId: 'setDomainPolicy',
       tags: ['domains'],
       summary: 'List full hostnames under a shared-hosting domain (hostname), or the registrable domain',
       middleware: [analysts],

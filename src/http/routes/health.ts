@@ -8,8 +8,10 @@ import { problem, problemResponse } from '../problem.ts';
 const health = createRoute({
   method: 'get',
   path: '/healthz',
+  operationId: 'getHealth',
   tags: ['operations'],
   summary: 'Liveness and database reachability',
+  security: [],
   responses: {
     200: { description: 'Healthy', content: { 'application/json': { schema: z.object({ status: z.literal('ok') }) } } },
     503: { description: 'The database does not answer' },

@@ -20,6 +20,7 @@ export function registerKeys(app: App, deps: Deps): void {
     createRoute({
       method: 'get',
       path: '/.well-known/jwks.json',
+      operationId: 'getJwks',
       tags: ['list'],
       summary: 'The JWK Set that verifies manifests and timestamps',
       security: [],

@@ -61,6 +61,7 @@ export function registerList(app: App, deps: Deps): void {
     createRoute({
       method: 'get',
       path: '/v1/list/manifest',
+      operationId: 'getLatestManifest',
       tags: ['list'],
       summary: 'The newest signed manifest (compact JWS, typ wol-manifest+jws)',
       middleware: [pullers],
@@ -81,6 +82,7 @@ export function registerList(app: App, deps: Deps): void {
     createRoute({
       method: 'get',
       path: '/v1/list/timestamp',
+      operationId: 'getTimestamp',
       tags: ['list'],
       summary: 'The signed freshness statement: the newest version and its manifest digest (typ wol-timestamp+jws)',
       middleware: [pullers],
@@ -100,10 +102,20 @@ export function registerList(app: App, deps: Deps): void {
     createRoute({
       method: 'get',
       path: '/v1/list/changes',
+      operationId: 'getListChanges',
       tags: ['list'],
       summary: 'Keys added and removed since a version, with the newest manifest; a reset when `since` is too old',
       middleware: [pullers],
-      request: { query: z.object({ since: z.coerce.number().int().min(0).max(2_147_483_647) }) },
+      request: {
+        query: z.object({
+          // Coercion turns a missing `since` into NaN: the message must say what is wanted, not what NaN is.
+          since: z.coerce
+            .number({ error: 'required: the list version you have, a whole number' })
+            .int()
+            .min(0)
+            .max(2_147_483_647),
+        }),
+      },
       responses: {
         200: jsonContent(
           z.object({
@@ -129,6 +141,7 @@ export function registerList(app: App, deps: Deps): void {
     createRoute({
       method: 'get',
       path: '/v1/list/{version}/manifest',
+      operationId: 'getManifest',
       tags: ['list'],
       summary: 'The signed manifest of one version',
       middleware: [pullers],
@@ -158,6 +171,7 @@ export function registerList(app: App, deps: Deps): void {
     createRoute({
       method: 'get',
       path: '/v1/list/{file}',
+      operationId: 'getListFile',
       tags: ['list'],
       summary: 'An artifact: latest.{format} (revalidate) or {version}.{format} (immutable)',
       description: 'Formats: txt, json, csv, hosts, rpz, unbound, sha256. Send If-None-Match with the ETag for a 304.',

@@ -29,6 +29,7 @@ export function registerMetrics(app: App, deps: Deps): void {
     createRoute({
       method: 'get',
       path: '/metrics',
+      operationId: 'getMetrics',
       tags: ['operations'],
       summary: 'Metrics in the Prometheus text format (admin key, or an address in WOL_METRICS_ALLOW)',
       middleware: [scrapers(deps)],

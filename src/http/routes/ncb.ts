@@ -27,6 +27,7 @@ export function registerNcb(app: App, deps: Deps): void {
     createRoute({
       method: 'get',
       path: '/v1/ncb/isps',
+      operationId: 'listNcbIsps',
       tags: ['ncb'],
       summary: 'The ISPs of your country: the version each last pulled, when, and how far behind it is',
       middleware: [requireRoles(deps, 'ncb')],

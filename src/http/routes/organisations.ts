@@ -11,6 +11,7 @@ export function registerOrganisations(app: App, deps: Deps): void {
     createRoute({
       method: 'post',
       path: '/v1/organisations',
+      operationId: 'createOrganisation',
       tags: ['organisations'],
       summary: 'Create an organisation (admin)',
       middleware: [requireRoles(deps, 'admin')],
@@ -24,6 +25,7 @@ export function registerOrganisations(app: App, deps: Deps): void {
     createRoute({
       method: 'get',
       path: '/v1/organisations',
+      operationId: 'listOrganisations',
       tags: ['organisations'],
       summary: 'List organisations (an NCB sees the ISPs of its country)',
       middleware: [requireRoles(deps, 'admin', 'analyst', 'ncb')],

@@ -39,6 +39,7 @@ export function registerReports(app: App, deps: Deps): void {
     createRoute({
       method: 'post',
       path: '/v1/reports',
+      operationId: 'submitReports',
       tags: ['reports'],
       summary: 'Submit a report, a batch of reports, or an NDJSON stream of reports',
       description:
@@ -95,6 +96,7 @@ export function registerReports(app: App, deps: Deps): void {
     createRoute({
       method: 'get',
       path: '/v1/reports',
+      operationId: 'listReports',
       tags: ['reports'],
       summary: 'List reports, newest first (reporters see their own organisation’s)',
       middleware: [reporters],
@@ -114,6 +116,7 @@ export function registerReports(app: App, deps: Deps): void {
     createRoute({
       method: 'get',
       path: '/v1/reports/{id}',
+      operationId: 'getReport',
       tags: ['reports'],
       summary: 'One report (reporters: their own organisation’s only)',
       middleware: [reporters],
@@ -127,6 +130,7 @@ export function registerReports(app: App, deps: Deps): void {
     createRoute({
       method: 'post',
       path: '/v1/reports/{id}/assessments',
+      operationId: 'assessReport',
       tags: ['reports'],
       summary: 'Record your organisation’s assessment of a report (the latest one counts)',
       middleware: [reporters],

@@ -24,6 +24,7 @@ export function registerReview(app: App, deps: Deps): void {
     createRoute({
       method: 'post',
       path: '/v1/reports/{id}/observations',
+      operationId: 'observeReport',
       tags: ['review'],
       summary: 'Record that a report’s material was found offline (or online again)',
       description:
@@ -44,6 +45,7 @@ export function registerReview(app: App, deps: Deps): void {
     createRoute({
       method: 'post',
       path: '/v1/observations',
+      operationId: 'recordObservations',
       tags: ['review'],
       summary: 'Record many observations at once, answered per item',
       description:
@@ -62,6 +64,7 @@ export function registerReview(app: App, deps: Deps): void {
     createRoute({
       method: 'get',
       path: '/v1/review-queue',
+      operationId: 'getReviewQueue',
       tags: ['review'],
       summary: 'Listed domains due for a re-check: those with an open delisting request first, then the oldest',
       description:

@@ -15,6 +15,7 @@ export function registerWebhooks(app: App, deps: Deps): void {
     createRoute({
       method: 'post',
       path: '/v1/webhooks',
+      operationId: 'createWebhook',
       tags: ['webhooks'],
       summary: 'Register a URL of your own systems to be sent a signed notification of each new version',
       description:
@@ -32,6 +33,7 @@ export function registerWebhooks(app: App, deps: Deps): void {
     createRoute({
       method: 'get',
       path: '/v1/webhooks',
+      operationId: 'listWebhooks',
       tags: ['webhooks'],
       summary: 'Your organisation’s webhooks (admin: all), each with its newest delivery attempt',
       middleware: [owners],
@@ -44,6 +46,7 @@ export function registerWebhooks(app: App, deps: Deps): void {
     createRoute({
       method: 'delete',
       path: '/v1/webhooks/{id}',
+      operationId: 'deleteWebhook',
       tags: ['webhooks'],
       summary: 'Delete a webhook: no further deliveries, retries included',
       middleware: [owners],
