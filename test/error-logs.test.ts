@@ -9,6 +9,7 @@ import { Writable } from 'node:stream';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createConsoleLogger } from '../src/console-logger.ts';
+import { queryRows } from '../src/db/database.ts';
 import type { Deps } from '../src/deps.ts';
 import { createApp } from '../src/http/app.ts';
 import { createLogger, type Logger } from '../src/logger.ts';
@@ -129,7 +130,7 @@ describe.each(loggers)(`database errors in the %s log on ${databaseName}`, (name
     expect(line).toMatchObject({ err: { statement: 'insert "reports"', cause: { code: '23514' } } });
   });
 
-  it('a failed build: the listing insert is named, its keys are not', async () => {
+  it('a failed build: the listing insert is named, its keys are not, in the log or the build record', async () => {
     await report(ctx, a, 'http://zz-build-q7f3kz.example/a');
     const from = lines.length;
     const res = await call(deps, 'POST', '/v1/builds', a.analyst, {});
@@ -137,6 +138,12 @@ describe.each(loggers)(`database errors in the %s log on ${databaseName}`, (name
     const errors = failures(from, /q7f3kz/);
     expect(errors.map((line) => line.msg)).toEqual(['build failed', 'unhandled error']);
     expect(errors[0]).toMatchObject({ err: { statement: 'insert "listings"', cause: { code: '23514' } } });
+    const [run] = await queryRows<{ error: string }>(
+      ctx.deps.db,
+      sql`select error from build_runs where outcome = 'failed' order by id desc limit 1`,
+    );
+    expect(run?.error).toContain('zz_refused_key');
+    expect(run?.error).not.toMatch(/q7f3kz|insert into/);
   });
 
   it('an error logged without a message, or as the only argument: the line takes no message of the driver', async () => {
