@@ -26,10 +26,11 @@ const accepted: Case[] = [
   ['http://zz-example.com./', 'http://zz-example.com/', 'zz-example.com', 'zz-example.com'],
   // IPv4 in its numeric, hex, octal and short forms.
   ['http://3279880203/', 'http://195.127.0.11/', '195.127.0.11', '195.127.0.11', 'ipv4'],
-  ['http://0x7f.1/', 'http://127.0.0.1/', '127.0.0.1', '127.0.0.1', 'ipv4'],
-  ['http://0300.0250.0.1/', 'http://192.168.0.1/', '192.168.0.1', '192.168.0.1', 'ipv4'],
-  ['http://%31%32%37.0.0.1/', 'http://127.0.0.1/', '127.0.0.1', '127.0.0.1', 'ipv4'],
-  ['http://[2001:DB8::1]:80/x', 'http://[2001:db8::1]/x', '2001:db8::1', '2001:db8::1', 'ipv6'],
+  ['http://0xc3.0x7f.0.0xb/', 'http://195.127.0.11/', '195.127.0.11', '195.127.0.11', 'ipv4'],
+  ['http://0303.0177.0.013/', 'http://195.127.0.11/', '195.127.0.11', '195.127.0.11', 'ipv4'],
+  ['http://0xc37f000b/', 'http://195.127.0.11/', '195.127.0.11', '195.127.0.11', 'ipv4'],
+  ['http://%31%39%35.127.0.11/', 'http://195.127.0.11/', '195.127.0.11', '195.127.0.11', 'ipv4'],
+  ['http://[2A0B:0::1]:80/x', 'http://[2a0b::1]/x', '2a0b::1', '2a0b::1', 'ipv6'],
   // IDN and full-width characters.
   ['http://例え.jp/', 'http://xn--r8jz45g.jp/', 'xn--r8jz45g.jp', 'xn--r8jz45g.jp'],
   ['ＺＺ-ＥＸＡＭＰＬＥ．com', 'http://zz-example.com/', 'zz-example.com', 'zz-example.com'],
@@ -66,6 +67,35 @@ const rejected: [input: string, code: string][] = [
   [`http://zz-example.com/${'x'.repeat(9000)}`, 'url_too_long'],
 ];
 
+// Address hosts that are not public unicast, in any spelling, and the range the refusal names.
+const nonPublic: [input: string, range: string][] = [
+  ['http://127.0.0.1/', 'loopback'],
+  ['http://0x7f.1/', 'loopback'],
+  ['http://2130706433/', 'loopback'],
+  ['http://%31%32%37.0.0.1/', 'loopback'],
+  ['http://127.1.2.3:8080/x', 'loopback'],
+  ['http://[::1]/', 'loopback'],
+  ['http://[::ffff:127.0.0.1]/', 'loopback'],
+  ['http://[64:ff9b::127.0.0.1]/', 'loopback'],
+  ['http://0.0.0.0/', 'unspecified'],
+  ['http://0/', 'unspecified'],
+  ['http://[::]/', 'unspecified'],
+  ['http://10.1.2.3/', 'private'],
+  ['http://172.16.0.1/', 'private'],
+  ['http://0300.0250.0.1/', 'private'],
+  ['http://[fd00::1]/', 'uniqueLocal'],
+  ['http://169.254.1.1/', 'linkLocal'],
+  ['http://169.254.169.254/latest/', 'metadata'],
+  ['http://[fe80::1]/', 'linkLocal'],
+  ['http://100.64.0.1/', 'carrierGradeNat'],
+  ['http://224.0.0.1/', 'multicast'],
+  ['http://[ff02::1]/', 'multicast'],
+  ['http://255.255.255.255/', 'broadcast'],
+  ['http://198.51.100.7/', 'reserved'],
+  ['http://[2001:db8::1]/', 'reserved'],
+  ['http://[::127.0.0.1]/', 'ipv4Compatible'],
+];
+
 describe('canonicalize', () => {
   it.each(accepted)('%s', (input, url, host, listKey, kind = 'domain') => {
     const result = canonicalize(input);
@@ -77,6 +107,12 @@ describe('canonicalize', () => {
     const result = canonicalize(input);
     expect(result).toBeInstanceOf(CanonicalizeError);
     expect((result as CanonicalizeError).code).toBe(code);
+  });
+
+  it.each(nonPublic)('rejects %j as non_public_address (%s)', (input, range) => {
+    const result = canonicalize(input);
+    expect(result).toBeInstanceOf(CanonicalizeError);
+    expect(result).toMatchObject({ code: 'non_public_address', message: expect.stringContaining(`(${range})`) });
   });
 
   it('lists the full host when a hostname policy covers the registrable domain', () => {

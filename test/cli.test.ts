@@ -10,7 +10,13 @@ const worstof = (args: string[], input?: string) =>
 
 describe('worstof canonicalize', () => {
   it('canonicalises its arguments in order, one JSON object each', () => {
-    const run = worstof(['canonicalize', 'http://A.B.ZZ-Example.com:81/x#y', 'ftp://zz.example', '0x7f.1']);
+    const run = worstof([
+      'canonicalize',
+      'http://A.B.ZZ-Example.com:81/x#y',
+      'ftp://zz.example',
+      '0xc3.0x7f.0.0xb',
+      '0x7f.1',
+    ]);
     expect(run.status).toBe(0);
     const lines = run.stdout
       .trim()
@@ -25,7 +31,14 @@ describe('worstof canonicalize', () => {
         kind: 'domain',
       },
       { input: 'ftp://zz.example', error: { code: 'unsupported_scheme', message: expect.any(String) } },
-      { input: '0x7f.1', url: 'http://127.0.0.1/', host: '127.0.0.1', listKey: '127.0.0.1', kind: 'ipv4' },
+      {
+        input: '0xc3.0x7f.0.0xb',
+        url: 'http://195.127.0.11/',
+        host: '195.127.0.11',
+        listKey: '195.127.0.11',
+        kind: 'ipv4',
+      },
+      { input: '0x7f.1', error: { code: 'non_public_address', message: expect.any(String) } },
     ]);
   });
 

@@ -5,9 +5,13 @@
  * characters, repeatedly percent-decode the host, fold dot runs, let the WHATWG URL
  * parser do IDN-to-punycode and the numeric, hex and octal IPv4 forms. The list key is
  * the registrable domain (private suffixes honoured) unless a hostname policy says to
- * list the full host, or the address itself for IP hosts.
+ * list the full host, or the address itself for IP hosts. An address host must be public
+ * unicast: loopback, unspecified, private, link-local, CGNAT, multicast, broadcast and
+ * reserved (documentation) space is on every network or none, so listing it would have ISPs
+ * block their own customers' routers and services, never an attacker's.
  */
 import { getDomain } from 'tldts';
+import { nonPublicRange } from './webhook-target.ts';
 
 export type HostKind = 'domain' | 'ipv4' | 'ipv6';
 export type Granularity = 'registrable' | 'hostname';
@@ -30,6 +34,7 @@ export const canonicalizeErrorCodes = [
   'label_too_long',
   'name_too_long',
   'public_suffix',
+  'non_public_address',
   'url_too_long',
 ] as const;
 export type CanonicalizeErrorCode = (typeof canonicalizeErrorCodes)[number];
@@ -82,12 +87,12 @@ export function canonicalize(input: string, policies?: PolicyLookup): Canonical 
 
   if (parsed.hostname.startsWith('[')) {
     const address = parsed.hostname.slice(1, -1);
-    return { url: parsed.href, host: address, domain: address, listKey: address, kind: 'ipv6' };
+    return nonPublic(address) ?? { url: parsed.href, host: address, domain: address, listKey: address, kind: 'ipv6' };
   }
   const host = foldDots(parsed.hostname);
   if (host === '') return new CanonicalizeError('empty_host', 'the URL has no host');
   parsed.hostname = host;
-  if (IPV4.test(host)) return { url: parsed.href, host, domain: host, listKey: host, kind: 'ipv4' };
+  if (IPV4.test(host)) return nonPublic(host) ?? { url: parsed.href, host, domain: host, listKey: host, kind: 'ipv4' };
 
   const invalid = checkDnsName(host);
   if (invalid) return invalid;
@@ -139,6 +144,14 @@ function decodeHost(host: string): string {
     current = next;
   }
   return current.trim();
+}
+
+/** The refusal of an address that is not public unicast, naming its range; null for a public one. */
+function nonPublic(address: string): CanonicalizeError | null {
+  const range = nonPublicRange(address);
+  return range === null
+    ? null
+    : new CanonicalizeError('non_public_address', `${address} is not a public address (${range})`);
 }
 
 function foldDots(host: string): string {
