@@ -76,7 +76,7 @@ export async function backupCommand(args: string[]): Promise<number> {
     let latest: Latest | null = null;
     let databaseFile: BackupManifest['databaseFile'] = null;
     if (!values['keys-only'] && config.DATABASE_URL) {
-      await dumpPostgres(config.DATABASE_URL, path.join(staging, POSTGRES_FILE));
+      latest = await dumpPostgres(config.DATABASE_URL, path.join(staging, POSTGRES_FILE));
       databaseFile = POSTGRES_FILE;
     } else if (!values['keys-only']) {
       const dump = await dumpPglite(config.DATA_DIR);

@@ -3,15 +3,16 @@
  * (dumpDataDir), taken under the data directory's lock, so never while a server has it open
  * (PGlite is one process's database: a second opener would see, and could damage, pages the
  * first is writing). PostgreSQL:
- * pg_dump's custom format (one consistent snapshot), restored with pg_restore in one
- * transaction into an empty database. The password travels in PGPASSWORD, never in argv.
+ * pg_dump's custom format of a snapshot this process exports, so the newest version it names
+ * is the dump's own; restored with pg_restore in one transaction into an empty database. The
+ * password travels in PGPASSWORD, never in argv.
  */
 import { execFile } from 'node:child_process';
 import { access } from 'node:fs/promises';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { openDatabase, openPgliteDir } from './client.ts';
-import { type Database, queryRows } from './database.ts';
+import { type Db, queryRows } from './database.ts';
 import { openPostgres } from './postgres.ts';
 
 export interface Latest {
@@ -25,9 +26,9 @@ export class BackupError extends Error {
 
 export const pgliteDir = (dataDir: string) => path.resolve(dataDir, 'pglite');
 
-async function latestOf(database: Database): Promise<Latest | null> {
+async function latestOf(db: Db): Promise<Latest | null> {
   const [row] = await queryRows<{ version: number; manifest_sha256: string }>(
-    database.db,
+    db,
     sql`select version, manifest_sha256 from snapshots order by version desc limit 1`,
   ).catch(() => []);
   return row ? { version: Number(row.version), manifestSha256: row.manifest_sha256 } : null;
@@ -44,7 +45,7 @@ export async function dumpPglite(dataDir: string): Promise<{ tarball: Uint8Array
     throw new BackupError(`there is no PGlite database in ${dir}`);
   const { pglite, close } = await openPgliteDir(dataDir);
   try {
-    const latest = await latestOf(await openDatabase({ pglite }));
+    const latest = await latestOf((await openDatabase({ pglite })).db);
     const blob = await pglite.dumpDataDir('gzip');
     return { tarball: new Uint8Array(await blob.arrayBuffer()), latest };
   } finally {
@@ -58,7 +59,7 @@ export async function loadPglite(dataDir: string, tarball: Uint8Array): Promise<
     new Blob([tarball as Uint8Array<ArrayBuffer>], { type: 'application/x-gzip' }),
   );
   try {
-    return await latestOf(await openDatabase({ pglite }));
+    return await latestOf((await openDatabase({ pglite })).db);
   } finally {
     await close();
   }
@@ -87,13 +88,37 @@ function run(tool: string, args: string[], env: NodeJS.ProcessEnv): Promise<void
   });
 }
 
-export async function dumpPostgres(url: string, file: string): Promise<void> {
-  const { dbname, env } = toolConnection(url);
-  await run(
-    'pg_dump',
-    ['--format=custom', '--no-owner', '--no-privileges', `--file=${file}`, `--dbname=${dbname}`],
-    env,
-  );
+/**
+ * Dumps `url` into `file` and says which version the dump holds. pg_dump reads the snapshot of
+ * a transaction held open here (REPEATABLE READ: one snapshot for all its statements), which
+ * then reads the newest version: a build committing meanwhile is in neither, never in one only.
+ */
+export async function dumpPostgres(url: string, file: string): Promise<Latest | null> {
+  const database = openPostgres(url, 1);
+  try {
+    return await database.db.transaction(
+      async (tx) => {
+        const [exported] = await queryRows<{ id: string }>(tx, sql`select pg_export_snapshot() as id`);
+        const { dbname, env } = toolConnection(url);
+        await run(
+          'pg_dump',
+          [
+            '--format=custom',
+            '--no-owner',
+            '--no-privileges',
+            `--snapshot=${exported!.id}`,
+            `--file=${file}`,
+            `--dbname=${dbname}`,
+          ],
+          env,
+        );
+        return latestOf(tx);
+      },
+      { isolationLevel: 'repeatable read', accessMode: 'read only' },
+    );
+  } finally {
+    await database.close();
+  }
 }
 
 /** Restores into `url`, which must be an empty database: the restore never mixes two states. */
@@ -112,7 +137,7 @@ export async function restorePostgres(url: string, file: string): Promise<Latest
       ['--single-transaction', '--exit-on-error', '--no-owner', '--no-privileges', `--dbname=${dbname}`, file],
       env,
     );
-    return await latestOf(database);
+    return await latestOf(database.db);
   } finally {
     await database.close();
   }
