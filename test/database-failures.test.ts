@@ -7,12 +7,14 @@ import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Writable } from 'node:stream';
 import { eq, sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openPostgres } from '../src/db/client.ts';
 import { credentials } from '../src/db/schema.ts';
 import { createApp } from '../src/http/app.ts';
+import { createLogger } from '../src/logger.ts';
 import { buildSnapshot } from '../src/services/build.ts';
 import { flushPulls } from '../src/services/pull-cache.ts';
 import { type Actors, createActors, ok } from './support/actors.ts';
@@ -97,6 +99,26 @@ describe(`a read-only database on ${databaseName}`, () => {
       body: { externalRef: 'ro-1', url: 'http://zz-dbfail-ro.com/x' },
     });
     expect(await problemOf(res)).toMatchObject({ status: 503, code: 'database_read_only', retryAfter: '30' });
+  });
+
+  it('logs the cause of a 503 at warn, for the operator', async () => {
+    const lines: Record<string, unknown>[] = [];
+    const sink = new Writable({
+      write(chunk, _encoding, done) {
+        for (const line of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(line));
+        done();
+      },
+    });
+    const app = createApp({ ...ctx.deps, log: createLogger('warn', sink) });
+    await setting('default_transaction_read_only', 'on');
+    const res = await app.request('/v1/reports', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${a.reporterA}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ externalRef: 'ro-2', url: 'http://zz-dbfail-ro.com/y' }),
+    });
+    expect(res.status).toBe(503);
+    const line = lines.find((l) => l.msg === 'database_read_only');
+    expect(JSON.stringify(line?.err)).toMatch(/read-only transaction/);
   });
 
   // Only PostgreSQL holds a replica; the child process opens its own connections.

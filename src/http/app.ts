@@ -83,7 +83,12 @@ export function createApp(deps: Deps): App {
   app.notFound((c) => problemResponse(c, problem(404, 'not_found', `no route for ${c.req.method} ${c.req.path}`)));
   app.onError((error, c) => {
     const known = toProblem(error);
-    if (known) return problemResponse(c, known.body, known.headers);
+    if (known) {
+      // A database that is down, read-only or slow answers 503: the operator still needs the cause.
+      if (known.body.status >= 500)
+        deps.log.warn({ err: error, requestId: c.get('requestId'), route: c.req.routePath }, known.body.code);
+      return problemResponse(c, known.body, known.headers);
+    }
     deps.log.error({ err: error, requestId: c.get('requestId'), route: c.req.routePath }, 'unhandled error');
     return problemResponse(c, problem(500, 'internal_error', 'an unexpected error occurred; quote the instance id'));
   });
