@@ -266,6 +266,22 @@ describe(`intake on ${databaseName}`, () => {
         );
       expect(await reportCount()).toBe(before);
     });
+
+    it('names each unknown field by its path, nested ones too', async () => {
+      const res = await ctx.call('POST', '/v1/reports', {
+        token: a.reporterA,
+        body: { externalRef: 'x9', url: 'zz-x.com', colour: 'red', assessment: { ...confirming(ctx), mood: 1 } },
+      });
+      expect(res.status).toBe(422);
+      const problem = (await res.json()) as { detail: string; errors: { field: string; message: string }[] };
+      expect(problem.errors).toEqual(
+        expect.arrayContaining([
+          { field: 'colour', message: 'unknown field' },
+          { field: 'assessment.mood', message: 'unknown field' },
+        ]),
+      );
+      expect(problem.errors.map((e) => e.field)).not.toContain('(body)');
+    });
   });
 
   it('pages reports by cursor and keeps reporters to their own', async () => {

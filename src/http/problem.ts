@@ -71,12 +71,17 @@ export function problemResponse(c: Context, body: Problem, headers: Record<strin
   });
 }
 
-/** Zod issues as `{ field, message }`, with the field as a dotted path (`reports.3.url`). */
+/**
+ * Zod issues as `{ field, message }`, with the field as a dotted path (`reports.3.url`). Zod
+ * reports unknown fields on the object that holds them: each is named on its own instead.
+ */
 export function zodProblem(error: ZodError, status: 400 | 422 = 400): Problem {
-  const errors = error.issues.map((issue) => ({
-    field: issue.path.map(String).join('.') || '(body)',
-    message: issue.message,
-  }));
+  const field = (path: readonly PropertyKey[]) => path.map(String).join('.') || '(body)';
+  const errors = error.issues.flatMap((issue) =>
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map((key) => ({ field: field([...issue.path, key]), message: 'unknown field' }))
+      : [{ field: field(issue.path), message: issue.message }],
+  );
   const first = errors[0];
   const detail = first ? `${first.field}: ${first.message}` : 'the request is not valid';
   return problem(status, 'validation_failed', detail, { errors });
