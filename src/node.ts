@@ -59,6 +59,9 @@ export async function openNode(
   }
 }
 
+/** How close the same signal may come again and still be the first one, delivered twice. */
+const SAME_SIGNAL_MS = 1000;
+
 export async function startNode(config: Config): Promise<NodeRuntime> {
   assertSchedulable(config.WOL_BUILD_CRON);
   const log = createLogger(config.LOG_LEVEL);
@@ -124,13 +127,16 @@ export async function startNode(config: Config): Promise<NodeRuntime> {
   };
 
   const done = new Promise<number>((resolve) => {
-    let stopping = false;
+    let first: { signal: string; at: number } | null = null;
     const onSignal = (signal: string) => {
-      if (stopping) {
+      if (first) {
+        // Under `npm start` a signal to the process group (Ctrl-C, a supervisor's group kill)
+        // arrives twice, sent and forwarded by npm, at once: that is still the first.
+        if (signal === first.signal && Date.now() - first.at < SAME_SIGNAL_MS) return;
         log.warn({ signal }, 'second signal: exiting now');
         process.exit(1);
       }
-      stopping = true;
+      first = { signal, at: Date.now() };
       // Unref'd: it fires only while something still holds the process, which is what it is for.
       setTimeout(() => {
         log.error(

@@ -1,6 +1,7 @@
 /**
- * `worstof serve` as a real child process (node bin/worstof.js serve), as operators run it:
- * its own PORT (0: any free one, read from the start-up log line), DATA_DIR and database.
+ * `worstof serve` as a real child process (node bin/worstof.js serve, or another command
+ * that runs it, such as npm start), as operators run it: its own PORT (0: any free one, read
+ * from the start-up log line), DATA_DIR and database.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 
@@ -20,8 +21,19 @@ export interface Served {
 
 const SIGNALS: Record<string, number> = { SIGTERM: 15, SIGINT: 2, SIGKILL: 9 };
 
-export async function startServe(env: Record<string, string>, timeoutMs = 60_000): Promise<Served> {
-  const child = spawn(process.execPath, ['bin/worstof.js', 'serve'], {
+export interface ServeOptions {
+  /** The program and its arguments; `node bin/worstof.js serve` unless told. */
+  command?: string[];
+  /** Its own process group, whose id is the child's pid, so a signal can go to the whole group. */
+  detached?: boolean;
+  timeoutMs?: number;
+}
+
+export async function startServe(env: Record<string, string>, options: ServeOptions = {}): Promise<Served> {
+  const { command = [process.execPath, 'bin/worstof.js', 'serve'], detached = false, timeoutMs = 60_000 } = options;
+  const [program = process.execPath, ...args] = command;
+  const child = spawn(program, args, {
+    detached,
     env: {
       ...process.env,
       PORT: '0',
