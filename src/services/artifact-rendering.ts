@@ -18,11 +18,18 @@ export type RenderedArtifacts = Record<Format, RenderedArtifact>;
 /** Renders the artifacts of one version; the same entries and context always give the same bytes. */
 export type ArtifactRenderer = (entries: readonly Entry[], context: RenderContext) => Promise<RenderedArtifacts>;
 
+/**
+ * Measured on the seven formats of 100k entries (one core here): level 9 took 3.0 s for 6.12 MB,
+ * level 6 0.69 s for 6.28 MB (+2.7%), level 4 0.28 s for 6.71 MB (+9.6%). Level 6 keeps the
+ * files within 3% of the smallest at a quarter of the build's compression time.
+ */
+const GZIP_LEVEL = 6;
+
 export function renderArtifacts(entries: readonly Entry[], context: RenderContext): RenderedArtifacts {
   return Object.fromEntries(
     formats.map((format) => {
       const bytes = renderArtifact(format, entries, context);
-      const gzip = new Uint8Array(gzipSync(bytes, { level: 9 }));
+      const gzip = new Uint8Array(gzipSync(bytes, { level: GZIP_LEVEL }));
       return [format, { bytes, gzip, sha256: sha256Hex(bytes), gzipSha256: sha256Hex(gzip) }];
     }),
   ) as RenderedArtifacts;
