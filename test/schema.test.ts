@@ -46,6 +46,7 @@ describe(`the data model on ${databaseName}`, () => {
         'signing_keys',
         'pulls',
         'audit_log',
+        'tsig_keys',
       ]),
     );
   });

@@ -43,6 +43,7 @@ export const exclusionStates = ['excluded', 'restored'] as const;
 export const delistingStates = ['open', 'accepted', 'rejected'] as const;
 export const keyStates = ['active', 'retiring', 'retired'] as const;
 export const buildOutcomes = ['changed', 'unchanged', 'skipped', 'failed'] as const;
+export const tsigAlgorithms = ['hmac-sha256', 'hmac-sha512'] as const;
 
 export const organisations = pgTable(
   'organisations',
@@ -317,6 +318,32 @@ export const signingKeys = pgTable(
   ],
 );
 
+/** TSIG keys for zone transfers (issue 18): each belongs to a credential and ends with it. */
+export const tsigKeys = pgTable(
+  'tsig_keys',
+  {
+    id: serial('id').primaryKey(),
+    credentialId: integer('credential_id')
+      .notNull()
+      .references(() => credentials.id),
+    /** The key's DNS name, lowercase without the trailing dot: what a request's TSIG names. */
+    name: text('name').notNull(),
+    algorithm: text('algorithm', { enum: tsigAlgorithms }).notNull(),
+    /** AES-256-GCM under the sealing key in DATA_DIR/keys: a database dump alone does not reveal it. */
+    sealedSecret: text('sealed_secret').notNull(),
+    /** Secondaries to NOTIFY after each new version, as `address:port`. */
+    notify: jsonb('notify').$type<string[]>().notNull().default([]),
+    createdBy: integer('created_by').references(() => credentials.id),
+    createdAt: now('created_at'),
+    revokedAt: at('revoked_at'),
+  },
+  (t) => [
+    check('tsig_keys_algorithm', oneOf('algorithm', tsigAlgorithms)),
+    uniqueIndex('tsig_keys_name').on(t.name),
+    index('tsig_keys_credential').on(t.credentialId),
+  ],
+);
+
 export const pulls = pgTable(
   'pulls',
   {
@@ -331,6 +358,8 @@ export const pulls = pgTable(
     count: integer('count').notNull().default(1),
     at: now('at'),
     ip: text('ip'),
+    /** How it was served: null over HTTP, `axfr` or `ixfr` by zone transfer. */
+    via: text('via'),
   },
   (t) => [index('pulls_credential').on(t.credentialId, t.at)],
 );
