@@ -4,7 +4,7 @@
  * schedule and the debounced builds. SIGTERM and SIGINT stop it cleanly and in bounded time:
  * no new connections, in-flight requests and the running build finish, the database closes.
  */
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import { type ServerType, serve } from '@hono/node-server';
 import type { Config } from './config.ts';
 import { parseSigningKey } from './core/signing.ts';
@@ -13,7 +13,7 @@ import { openDatabase } from './db/client.ts';
 import type { Database } from './db/database.ts';
 import { migrate } from './db/migrate.ts';
 import type { Deps } from './deps.ts';
-import { createApp } from './http/app.ts';
+import { type App, createApp } from './http/app.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createPrometheusMetrics } from './prometheus-metrics.ts';
 import { threadRenderer } from './render-thread.ts';
@@ -81,7 +81,7 @@ export async function startNode(config: Config): Promise<NodeRuntime> {
     ...(debounced ? { evidenceChanged: debounced.trigger } : {}),
   });
   const { server, port } = await new Promise<{ server: ServerType; port: number }>((resolve, reject) => {
-    const s = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) =>
+    const s = serve({ fetch: closeAfterEarlyAnswer(app.fetch), port: config.PORT, hostname: config.HOST }, (info) =>
       resolve({ server: s, port: info.port }),
     );
     s.once('error', (error: NodeJS.ErrnoException) =>
@@ -151,6 +151,21 @@ export async function startNode(config: Config): Promise<NodeRuntime> {
     process.on('SIGINT', () => onSignal('SIGINT'));
   });
   return { done };
+}
+
+/**
+ * An answer made while the request body is still arriving (a 401, 413 or 415 to a large
+ * upload) says `Connection: close`: @hono/node-server reads and drops the rest of such a body
+ * for 500 ms at most and then closes the connection, so a client told to keep it alive would
+ * lose the next request it sends on it.
+ */
+function closeAfterEarlyAnswer(fetch: App['fetch']): App['fetch'] {
+  return async (request, env, ...rest) => {
+    const response = await fetch(request, env, ...rest);
+    const { incoming } = env as { incoming: IncomingMessage };
+    if (!incoming.complete) response.headers.set('connection', 'close');
+    return response;
+  };
 }
 
 /** Why the server could not listen, naming the variables to change. */
