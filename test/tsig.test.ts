@@ -16,6 +16,7 @@ import {
   signer,
   TsigFormatError,
   type TsigKey,
+  type TsigRecord,
   unsignedError,
   verifier,
 } from '../src/core/tsig.ts';
@@ -142,7 +143,7 @@ describe('checking a request (section 5.2)', () => {
 
   it('an unsigned error answer carries the request’s key and time, an empty MAC and the error', () => {
     const answer = dnsPacket.encode({ type: 'response', id: 4321, flags: 9, questions: [] });
-    const read = readTsig(unsignedError(answer, (readTsig(signed) as { record: never }).record, 'BADSIG'));
+    const read = readTsig(unsignedError(answer, (readTsig(signed) as { record: TsigRecord }).record, 'BADSIG'));
     expect(read?.record).toMatchObject({ keyName: key.name, timeSigned: now, error: 16, originalId: 4321 });
     expect(read?.record.mac.length).toBe(0);
   });

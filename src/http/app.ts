@@ -24,6 +24,7 @@ import { registerNcb } from './routes/ncb.ts';
 import { registerOrganisations } from './routes/organisations.ts';
 import { registerReports } from './routes/reports.ts';
 import { registerReview } from './routes/review.ts';
+import { registerTsigKeys } from './routes/tsig-keys.ts';
 import { registerWebhooks } from './routes/webhooks.ts';
 
 export type { App } from './env.ts';
@@ -70,6 +71,7 @@ export function createApp(deps: Deps): App {
   registerHealth(app, deps);
   registerOrganisations(app, deps);
   registerCredentials(app, deps);
+  registerTsigKeys(app, deps);
   registerReports(app, deps);
   registerReview(app, deps);
   registerDomains(app, deps);

@@ -19,6 +19,7 @@ import type { CredentialInput } from '../schemas/credentials.ts';
 import { ForbiddenError, InvalidInputError, NotFoundError } from './errors.ts';
 import type { Principal, Role } from './principal.ts';
 import { cachedPrincipal, forgetPrincipals, touchLater } from './pull-cache.ts';
+import { forgetTsigKeys } from './tsig-keys.ts';
 
 /**
  * last_used_at is refreshed at most this often, so a busy ISP's pulls are not each a write.
@@ -121,6 +122,8 @@ export async function revokeCredential(deps: Deps, actor: Principal, id: number,
     return { ...row, revokedAt: row.revokedAt ?? now };
   });
   forgetPrincipals(deps.db);
+  // Its TSIG keys end with it (the listener's lookups join the credential).
+  forgetTsigKeys(deps.db);
   return revoked;
 }
 

@@ -9,6 +9,11 @@ export interface KeyVault {
   read(ref: string): Promise<SigningKey | null>;
   /** Keeps a newly generated key; returns its reference. */
   store(key: SigningKey): Promise<string>;
+  /**
+   * The 32-byte key that seals TSIG secrets at rest, made on first use; absent where the
+   * runtime keeps no key files (Workers, which serve no DNS either).
+   */
+  sealingKey?(): Promise<Uint8Array>;
 }
 
 export const ENV_REF = 'env:WOL_SIGNING_KEY';
