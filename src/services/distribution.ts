@@ -51,16 +51,28 @@ export interface ArtifactAnswer {
   version: number;
   format: Format;
   sha256: string;
+  /** When the version was built: the artifact's Last-Modified. */
+  lastModified: Date;
   /** Absent when the client's copy is current (304). */
   body?: { bytes: Uint8Array; digest: string; gzip: boolean };
 }
 
-/** An artifact, or just "not modified" when `knownSha256` names its digest. */
-export async function pullArtifact(
-  deps: Deps,
-  who: Principal,
-  request: { version: VersionSpec; format: Format; knownSha256: readonly string[]; gzip: boolean; ip: string },
-): Promise<ArtifactAnswer> {
+export interface ArtifactRequest {
+  version: VersionSpec;
+  format: Format;
+  /** The digests an If-None-Match names; null without the header. */
+  knownSha256: readonly string[] | null;
+  /** An If-Modified-Since date, read only without If-None-Match (RFC 9110 section 13.2.2). */
+  modifiedSince: Date | null;
+  gzip: boolean;
+  ip: string;
+}
+
+/**
+ * An artifact, or just "not modified" when `knownSha256` names its digest or, for clients
+ * that revalidate by date, the version is no newer than `modifiedSince`.
+ */
+export async function pullArtifact(deps: Deps, who: Principal, request: ArtifactRequest): Promise<ArtifactAnswer> {
   const snapshot = await resolveSnapshot(deps, request.version);
   const artifact = await artifactBody(deps, {
     version: snapshot.version,
@@ -70,15 +82,36 @@ export async function pullArtifact(
   });
   if (!artifact)
     throw new GoneError('artifact_gone', `the artifacts of version ${snapshot.version} are no longer kept`);
-  const notModified = request.knownSha256.includes(artifact.sha256);
+  const notModified =
+    request.knownSha256 !== null
+      ? request.knownSha256.includes(artifact.sha256)
+      : request.modifiedSince !== null && (await unmodifiedSince(deps, snapshot, request));
   recordPull(deps, who, snapshot.version, request.format, notModified ? 304 : 200, request.ip);
-  if (notModified) return { version: snapshot.version, format: request.format, sha256: artifact.sha256 };
-  return {
+  const answer = {
     version: snapshot.version,
     format: request.format,
     sha256: artifact.sha256,
-    body: { bytes: artifact.bytes, digest: artifact.digest, gzip: request.gzip },
+    lastModified: snapshot.createdAt,
   };
+  if (notModified) return answer;
+  return { ...answer, body: { bytes: artifact.bytes, digest: artifact.digest, gzip: request.gzip } };
+}
+
+const wholeSeconds = (date: Date) => Math.floor(date.getTime() / 1000);
+
+/**
+ * HTTP dates have whole seconds. A versioned URL names one artifact for ever, so any date at
+ * or after its build is current. For `latest`, a date in the same second as the newest build
+ * is ambiguous when the version before it was built in that second too: the client may hold
+ * either, so it gets the artifact.
+ */
+async function unmodifiedSince(deps: Deps, snapshot: SnapshotRow, request: ArtifactRequest): Promise<boolean> {
+  const since = wholeSeconds(request.modifiedSince!);
+  const built = wholeSeconds(snapshot.createdAt);
+  if (built > since) return false;
+  if (request.version !== 'latest' || built < since || snapshot.version === 1) return true;
+  const previous = await getSnapshot(deps.db, snapshot.version - 1);
+  return !previous || wholeSeconds(previous.createdAt) < built;
 }
 
 /** One encoding of an artifact: from the shared cache where the runtime has one, else this process's or the database. */

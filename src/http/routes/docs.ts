@@ -53,6 +53,11 @@ export function registerDocs(app: App, deps: Deps): void {
     scheme: 'bearer',
     description: 'an API key: wol_<role>_<random>',
   });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'basic', {
+    type: 'http',
+    scheme: 'basic',
+    description: 'the pull routes only: any user name, the API key as the password',
+  });
   app.doc31('/openapi.json', {
     openapi: '3.1.0',
     info: {

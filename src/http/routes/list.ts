@@ -16,7 +16,7 @@ import {
   pullTimestamp,
   type VersionSpec,
 } from '../../services/distribution.ts';
-import { principalOf, requireRoles } from '../auth.ts';
+import { principalOf, requirePullRoles } from '../auth.ts';
 import type { App, AppEnv } from '../env.ts';
 import { jsonContent, problems } from '../openapi.ts';
 import { HttpProblem, problem } from '../problem.ts';
@@ -24,15 +24,28 @@ import { HttpProblem, problem } from '../problem.ts';
 const JOSE = 'application/jose';
 const IMMUTABLE = 'private, max-age=31536000, immutable';
 const REVALIDATE = 'private, no-cache';
+/** Either scheme (docs.ts declares both). */
+const PULL_SECURITY: Record<string, string[]>[] = [{ bearer: [] }, { basic: [] }];
 
 const text = (description: string, type = 'text/plain') => ({
   description,
   content: { [type]: { schema: z.string() } },
 });
 
-/** The hex digests an If-None-Match names (quoted, weak or not, with or without a +gzip suffix). */
-export function requestedDigests(header: string | undefined): string[] {
-  return [...(header ?? '').matchAll(/"([0-9a-f]{64})(?:\+gzip)?"/g)].map((m) => m[1]!);
+/**
+ * The hex digests an If-None-Match names (quoted, weak or not, with or without a +gzip suffix);
+ * null without the header, whose absence is what lets If-Modified-Since count.
+ */
+export function requestedDigests(header: string | undefined): string[] | null {
+  if (header === undefined) return null;
+  return [...header.matchAll(/"([0-9a-f]{64})(?:\+gzip)?"/g)].map((m) => m[1]!);
+}
+
+/** An If-Modified-Since date; an unparsable one is ignored, as RFC 9110 says. */
+export function modifiedSince(header: string | undefined): Date | null {
+  if (header === undefined) return null;
+  const date = new Date(header);
+  return Number.isNaN(date.getTime()) ? null : date;
 }
 
 const acceptsGzip = (header: string | undefined) => /\bgzip\b(?!;\s*q=0(\.0*)?\b)/i.test(header ?? '');
@@ -43,6 +56,8 @@ function artifactResponse(c: Context<AppEnv>, answer: ArtifactAnswer, immutable:
     'x-list-version': String(answer.version),
     'cache-control': immutable ? IMMUTABLE : REVALIDATE,
     vary: 'Accept-Encoding, Authorization',
+    // For products that revalidate by date instead of by ETag.
+    'last-modified': answer.lastModified.toUTCString(),
   };
   if (!answer.body) return c.body(null, 304, { ...headers, etag: `"${answer.sha256}"` });
   // Another encoding is another representation: it gets its own strong validator.
@@ -55,7 +70,8 @@ function artifactResponse(c: Context<AppEnv>, answer: ArtifactAnswer, immutable:
 }
 
 export function registerList(app: App, deps: Deps): void {
-  const pullers = requireRoles(deps, 'ncb', 'isp');
+  // Bearer or Basic with the key as the password: firewalls and proxies send only Basic.
+  const pullers = requirePullRoles(deps, 'ncb', 'isp');
 
   app.openapi(
     createRoute({
@@ -65,6 +81,7 @@ export function registerList(app: App, deps: Deps): void {
       tags: ['list'],
       summary: 'The newest signed manifest (compact JWS, typ wol-manifest+jws)',
       middleware: [pullers],
+      security: PULL_SECURITY,
       responses: { 200: text('The manifest', JOSE), ...problems(401, 403, 503) },
     }),
     async (c) => {
@@ -86,6 +103,7 @@ export function registerList(app: App, deps: Deps): void {
       tags: ['list'],
       summary: 'The signed freshness statement: the newest version and its manifest digest (typ wol-timestamp+jws)',
       middleware: [pullers],
+      security: PULL_SECURITY,
       responses: { 200: text('The timestamp', JOSE), ...problems(401, 403, 503) },
     }),
     async (c) => {
@@ -106,6 +124,7 @@ export function registerList(app: App, deps: Deps): void {
       tags: ['list'],
       summary: 'Keys added and removed since a version, with the newest manifest; a reset when `since` is too old',
       middleware: [pullers],
+      security: PULL_SECURITY,
       request: {
         query: z.object({
           // Coercion turns a missing `since` into NaN: the message must say what is wanted, not what NaN is.
@@ -145,6 +164,7 @@ export function registerList(app: App, deps: Deps): void {
       tags: ['list'],
       summary: 'The signed manifest of one version',
       middleware: [pullers],
+      security: PULL_SECURITY,
       request: {
         params: z.object({
           version: z.coerce
@@ -176,6 +196,7 @@ export function registerList(app: App, deps: Deps): void {
       summary: 'An artifact: latest.{format} (revalidate) or {version}.{format} (immutable)',
       description: 'Formats: txt, json, csv, hosts, rpz, unbound, sha256. Send If-None-Match with the ETag for a 304.',
       middleware: [pullers],
+      security: PULL_SECURITY,
       request: {
         params: z.object({
           file: z
@@ -199,6 +220,7 @@ export function registerList(app: App, deps: Deps): void {
         version,
         format: parseFormat(extension),
         knownSha256: requestedDigests(c.req.header('if-none-match')),
+        modifiedSince: modifiedSince(c.req.header('if-modified-since')),
         gzip: acceptsGzip(c.req.header('accept-encoding')),
         ip: c.get('clientIp'),
       });
