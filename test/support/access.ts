@@ -1,0 +1,77 @@
+/**
+ * Who may use which route: the one table the authorization suite walks with every key
+ * (test/authorization.test.ts) and the README's table of roles is checked against
+ * (test/readme-roles.test.ts).
+ */
+
+export type Who = 'reporter' | 'analyst' | 'admin' | 'ncb' | 'isp';
+const staff: Who[] = ['analyst', 'admin'];
+const pullers: Who[] = ['ncb', 'isp'];
+
+/** `METHOD path` (Hono's path syntax) -> the roles allowed, or 'public'. */
+export const access: Record<string, Who[] | 'public'> = {
+  'GET /healthz': 'public',
+  'GET /openapi.json': 'public',
+  'GET /docs': 'public',
+  'GET /docs/assets/:file': 'public',
+  'POST /v1/organisations': ['admin'],
+  'GET /v1/organisations': ['admin', 'analyst', 'ncb'],
+  'POST /v1/credentials': ['admin', 'ncb'],
+  'GET /v1/credentials': ['admin', 'ncb'],
+  'DELETE /v1/credentials/:id': ['admin', 'ncb'],
+  'POST /v1/credentials/:id/tsig-keys': ['admin', 'ncb'],
+  'GET /v1/credentials/:id/tsig-keys': ['admin', 'ncb'],
+  'DELETE /v1/credentials/:id/tsig-keys/:name': ['admin', 'ncb'],
+  'POST /v1/reports': ['reporter', ...staff],
+  'GET /v1/reports': ['reporter', ...staff],
+  'GET /v1/reports/:id': ['reporter', ...staff],
+  'POST /v1/reports/:id/assessments': ['reporter', ...staff],
+  'POST /v1/reports/:id/observations': ['reporter', ...staff],
+  'POST /v1/observations': ['reporter', ...staff],
+  'GET /v1/review-queue': staff,
+  'GET /v1/domains': staff,
+  'GET /v1/domains/:listKey': staff,
+  'POST /v1/domains/:listKey/exclusion': staff,
+  'DELETE /v1/domains/:listKey/exclusion': staff,
+  'PUT /v1/domains/:listKey/policy': staff,
+  'POST /v1/delisting-requests': 'public',
+  'GET /v1/delisting-requests': staff,
+  'POST /v1/delisting-requests/:id/decision': staff,
+  'POST /v1/builds': staff,
+  'GET /v1/builds': staff,
+  'GET /v1/criteria': staff,
+  'PUT /v1/criteria': ['admin'],
+  'GET /.well-known/jwks.json': 'public',
+  'GET /v1/list/manifest': pullers,
+  'GET /v1/list/timestamp': pullers,
+  'GET /v1/list/changes': pullers,
+  'GET /v1/list/:version/manifest': pullers,
+  'GET /v1/list/:file': pullers,
+  'GET /v1/ncb/isps': ['ncb'],
+  // The console's HTML pages ignore bearer keys: they authenticate by session cookie (no cookie:
+  // a redirect to the sign-in page, so 'public' here); their sessions, roles (analyst and admin
+  // pages, the NCB page, 403 pages for reporters and ISPs) and CSRF are tested in test/console.test.ts.
+  'GET /console/style.css': 'public',
+  'GET /console/sign-in': 'public',
+  'POST /console/sign-in': 'public',
+  'POST /console/sign-out': 'public',
+  'GET /console': 'public',
+  'GET /console/domains': 'public',
+  'GET /console/domains/:listKey': 'public',
+  'POST /console/domains/:listKey/exclude': 'public',
+  'POST /console/domains/:listKey/restore': 'public',
+  'POST /console/domains/:listKey/policy': 'public',
+  'GET /console/builds': 'public',
+  'POST /console/builds': 'public',
+  'GET /console/versions/:version': 'public',
+  'GET /console/delisting': 'public',
+  'POST /console/delisting/:id/decision': 'public',
+  'GET /console/ncb': 'public',
+  'POST /console/ncb/credentials': 'public',
+  'POST /console/ncb/credentials/:id/revoke': 'public',
+  'POST /v1/webhooks': ['ncb', 'admin'],
+  'GET /v1/webhooks': ['ncb', 'admin'],
+  'DELETE /v1/webhooks/:id': ['ncb', 'admin'],
+  // Admin keys only, as walked here; the WOL_METRICS_ALLOW addresses are covered by test/metrics.test.ts.
+  'GET /metrics': ['admin'],
+};
