@@ -168,10 +168,9 @@ async function compile(deps: Deps, tx: Db, now: Date): Promise<Omit<BuildResult,
     expiresAt: new Date(payload.exp * 1000),
   });
   await applyListingChanges(tx, version, added, removed);
-  await insertArtifacts(
-    tx,
-    formats.map((format) => ({ version, format, ...rendered[format] })),
-  );
+  // One statement per artifact: the driver encodes bytea parameters on the serving thread, and
+  // all of them in one statement (~34 MB at 100k entries) held pulls for ~0.9 s.
+  for (const format of formats) await insertArtifacts(tx, [{ version, format, ...rendered[format] }]);
   await pruneArtifacts(tx, version, deps.config.WOL_KEEP_VERSIONS);
   await refreshTimestamp(deps, tx, { version, manifestSha256 }, key, now);
   return { version, changed: true, added: added.length, removed: removed.length, entryCount: entries.length };
