@@ -145,6 +145,33 @@ export const configSchema = z.object({
   WOL_WEBHOOK_BACKOFF: duration('30s'),
   /** Non-public networks webhooks may be sent to anyway (say, the NCBs' over a private link): addresses and CIDR networks. */
   WOL_WEBHOOK_ALLOW: addressList,
+  /** Where the DNS listener serves the RPZ by zone transfer (`127.0.0.1:5300`, `[::]:53`); unset: no listener. */
+  WOL_DNS_LISTEN: optionalString.pipe(
+    z
+      .string()
+      .regex(
+        /^(?:\d{1,3}(?:\.\d{1,3}){3}|\[[0-9a-fA-F:.]+\]):\d{1,5}$/,
+        'expected address:port, such as 127.0.0.1:5300 or [::]:53',
+      )
+      .optional(),
+  ),
+  /** The zone the listener serves (the name resolvers load the RPZ under). */
+  WOL_RPZ_ZONE: z
+    .string()
+    .default('rpz.worstof')
+    .transform((v) => v.trim().toLowerCase().replace(/\.$/, ''))
+    .pipe(
+      z
+        .string()
+        .regex(
+          /^(?=.{1,50}$)([a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?\.)*[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?$/,
+          'expected a zone name of at most 50 characters',
+        ),
+    ),
+  /** DNS requests each source address may send per second (per instance); more are dropped. */
+  WOL_DNS_RATE: int(20, 1, 1_000_000),
+  WOL_NOTIFY_ATTEMPTS: int(5, 1, 20),
+  WOL_NOTIFY_BACKOFF: duration('15s'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
 });
 

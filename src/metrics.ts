@@ -18,6 +18,10 @@ export interface Metrics {
   ingest(sample: { created: number; existing: number; rejectedCodes: readonly string[] }): void;
   /** One webhook delivery attempt; `refused`: its target is not a public address (nothing was sent). */
   notification(sample: { outcome: 'delivered' | 'failed' | 'refused' }): void;
+  /** One DNS request to the listener, by transport and outcome (axfr, ixfr, soa, refused, notauth, malformed, limited...). */
+  dns?(sample: { transport: 'tcp' | 'udp'; outcome: string }): void;
+  /** One NOTIFY sent to a secondary: answered, or failed after its last attempt. */
+  dnsNotify?(sample: { outcome: 'answered' | 'failed' }): void;
   /** The exposition in the Prometheus text format. */
   render(): Promise<{ contentType: string; body: string }>;
 }

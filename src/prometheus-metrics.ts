@@ -61,6 +61,18 @@ export function createPrometheusMetrics(deps: { db: Db; clock: () => Date; log: 
     labelNames: ['outcome'] as const,
     registers,
   });
+  const dnsRequests = new Counter({
+    name: 'worstof_dns_requests_total',
+    help: 'Requests to the DNS listener by transport and outcome (malformed: closed unread; limited: over WOL_DNS_RATE)',
+    labelNames: ['transport', 'outcome'] as const,
+    registers,
+  });
+  const dnsNotifies = new Counter({
+    name: 'worstof_dns_notify_total',
+    help: 'NOTIFY messages to secondaries: answered, or failed after the last attempt',
+    labelNames: ['outcome'] as const,
+    registers,
+  });
   for (const outcome of ['created', 'existing', 'rejected']) reports.labels(outcome).inc(0);
   for (const outcome of ['delivered', 'failed', 'refused']) notifications.labels(outcome).inc(0);
 
@@ -113,6 +125,8 @@ export function createPrometheusMetrics(deps: { db: Db; clock: () => Date; log: 
       for (const rejected of rejectedCodes) rejections.labels(code(rejected)).inc();
     },
     notification: ({ outcome }) => notifications.labels(outcome).inc(),
+    dns: ({ transport, outcome }) => dnsRequests.labels(transport, outcome).inc(),
+    dnsNotify: ({ outcome }) => dnsNotifies.labels(outcome).inc(),
     render: async () => ({ contentType: registry.contentType, body: await registry.metrics() }),
   };
 }

@@ -126,7 +126,7 @@ export function forgetPrincipals(db: Db): void {
 
 export function recordPullLater(db: Db, row: NewPull): void {
   const cache = cacheOf(db);
-  const key = `${row.credentialId}|${row.version}|${row.format}|${row.status}|${row.ip}`;
+  const key = `${row.credentialId}|${row.version}|${row.format}|${row.status}|${row.ip}|${row.via}`;
   const same = cache.pending.get(key);
   if (same) {
     same.count = (same.count ?? 1) + (row.count ?? 1);
