@@ -93,8 +93,9 @@ describe(`authorization on ${databaseName}`, () => {
         if (token !== undefined && !/^private\b/.test(res.headers.get('cache-control') ?? ''))
           failures.push(`${route} as ${who}: Cache-Control ${res.headers.get('cache-control')}, wanted private`);
         if (res.status === 401 || res.status === 403) {
-          if (res.headers.get('content-type') !== 'application/problem+json')
-            failures.push(`${route} as ${who}: not problem+json`);
+          // TAXII clients read TAXII error messages (test/taxii.test.ts checks their fields).
+          const type = path.startsWith('/taxii2/') ? 'application/taxii+json;version=2.1' : 'application/problem+json';
+          if (res.headers.get('content-type') !== type) failures.push(`${route} as ${who}: not ${type}`);
         }
       };
       if (allowed === 'public') {

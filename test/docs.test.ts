@@ -135,7 +135,9 @@ describe(`/openapi.json on ${databaseName}`, () => {
       ]);
       const problems = result.problems
         .map((p) => `${p.ruleId} ${p.location[0]?.pointer}`)
-        .filter((p) => !accepted.has(p));
+        .filter((p) => !accepted.has(p))
+        // TAXII 2.1 names its URLs with a trailing slash; its clients ask for them so.
+        .filter((p) => !p.startsWith('no-path-trailing-slash #/paths/~1taxii2~1'));
       expect(problems).toEqual([]);
     } finally {
       await rm(dir, { recursive: true, force: true });

@@ -24,6 +24,7 @@ import { registerNcb } from './routes/ncb.ts';
 import { registerOrganisations } from './routes/organisations.ts';
 import { registerReports } from './routes/reports.ts';
 import { registerReview } from './routes/review.ts';
+import { registerTaxii } from './routes/taxii.ts';
 import { registerTsigKeys } from './routes/tsig-keys.ts';
 import { registerWebhooks } from './routes/webhooks.ts';
 
@@ -79,6 +80,7 @@ export function createApp(deps: Deps): App {
   registerBuilds(app, deps);
   registerKeys(app, deps);
   registerList(app, deps);
+  registerTaxii(app, deps);
   registerNcb(app, deps);
   registerWebhooks(app, deps);
   registerMetrics(app, deps);

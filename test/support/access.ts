@@ -7,6 +7,7 @@
 export type Who = 'reporter' | 'analyst' | 'admin' | 'ncb' | 'isp';
 const staff: Who[] = ['analyst', 'admin'];
 const pullers: Who[] = ['ncb', 'isp'];
+const taxiiReaders: Who[] = ['ncb', 'isp', 'admin'];
 
 /** `METHOD path` (Hono's path syntax) -> the roles allowed, or 'public'. */
 export const access: Record<string, Who[] | 'public'> = {
@@ -48,6 +49,15 @@ export const access: Record<string, Who[] | 'public'> = {
   'GET /v1/list/:version/manifest': pullers,
   'GET /v1/list/:file': pullers,
   'GET /v1/ncb/isps': ['ncb'],
+  // TAXII 2.1 (test/taxii.test.ts): the pulling roles and admins; errors are TAXII error messages.
+  'GET /taxii2/': taxiiReaders,
+  'GET /taxii2/worstof/': taxiiReaders,
+  'GET /taxii2/worstof/collections/': taxiiReaders,
+  'GET /taxii2/worstof/collections/:collectionId/': taxiiReaders,
+  'GET /taxii2/worstof/collections/:collectionId/objects/': taxiiReaders,
+  'GET /taxii2/worstof/collections/:collectionId/manifest/': taxiiReaders,
+  'GET /taxii2/worstof/collections/:collectionId/objects/:objectId/': taxiiReaders,
+  'GET /taxii2/worstof/collections/:collectionId/objects/:objectId/versions/': taxiiReaders,
   // The console's HTML pages ignore bearer keys: they authenticate by session cookie (no cookie:
   // a redirect to the sign-in page, so 'public' here); their sessions, roles (analyst and admin
   // pages, the NCB page, 403 pages for reporters and ISPs) and CSRF are tested in test/console.test.ts.
