@@ -13,6 +13,8 @@ import { openDatabase } from './db/client.ts';
 import type { Database } from './db/database.ts';
 import { migrate } from './db/migrate.ts';
 import type { Deps } from './deps.ts';
+import { startDnsListener } from './dns/listener.ts';
+import { dnsNotifier } from './dns/notify.ts';
 import { type App, createApp } from './http/app.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createPrometheusMetrics } from './prometheus-metrics.ts';
@@ -68,11 +70,14 @@ export async function startNode(config: Config): Promise<NodeRuntime> {
   const opened = await openNode(config, log);
   const { database } = opened;
   const renderer = threadRenderer();
-  const deps: Deps = {
+  const base: Deps = {
     ...opened.deps,
     metrics: createPrometheusMetrics(opened.deps),
     renderArtifacts: renderer.render,
   };
+  // Any Node instance that builds sends the NOTIFYs, whether or not it listens for DNS itself.
+  const notifier = dnsNotifier(base);
+  const deps: Deps = { ...base, notifyDns: notifier.notify };
   const schedule = config.WOL_BUILD_CRON === 'off' ? null : startSchedule(deps, config.WOL_BUILD_CRON);
   const debounced = config.WOL_BUILD_DEBOUNCE === null ? null : startDebouncedBuilds(deps, config.WOL_BUILD_DEBOUNCE);
   const app = createApp({
@@ -92,8 +97,22 @@ export async function startNode(config: Config): Promise<NodeRuntime> {
     await database.close();
     throw error;
   });
+  const dns = config.WOL_DNS_LISTEN
+    ? await startDnsListener(deps, config.WOL_DNS_LISTEN).catch(async (error) => {
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+        await Promise.all([schedule?.stop(), debounced?.stop(), renderer.close()]);
+        await database.close();
+        throw error;
+      })
+    : null;
   log.info(
-    { port, database: database.kind, schedule: config.WOL_BUILD_CRON, debounce: config.WOL_BUILD_DEBOUNCE },
+    {
+      port,
+      database: database.kind,
+      schedule: config.WOL_BUILD_CRON,
+      debounce: config.WOL_BUILD_DEBOUNCE,
+      ...(dns ? { dnsPort: dns.port } : {}),
+    },
     'worstof is serving',
   );
 
@@ -111,8 +130,8 @@ export async function startNode(config: Config): Promise<NodeRuntime> {
     // A keep-alive connection that finishes its request after close() stays open until closed here.
     const idle = setInterval(() => (server as Server).closeIdleConnections?.(), 100);
     try {
-      await Promise.all([closed, schedule?.stop(), debounced?.stop()]);
-      await stopNotifications(deps.db);
+      await Promise.all([closed, dns?.stop(), schedule?.stop(), debounced?.stop()]);
+      await Promise.all([stopNotifications(deps.db), notifier.stop()]);
       await flushPulls(deps.db).catch((error) => log.error({ err: error }, 'could not write the last pull records'));
       await renderer.close();
       await database.close();

@@ -48,6 +48,8 @@ function dispatcherOf(db: Db): Dispatcher {
 
 /** Starts delivering `version` to every webhook in the background; never throws, never waits. */
 export function notifyNewVersion(deps: Deps, version: number): void {
+  // The secondaries of the DNS zone hear of it too, by NOTIFY, where the runtime can send it.
+  deps.notifyDns?.(version);
   const dispatcher = dispatcherOf(deps.db);
   const task = deliverVersion(deps, dispatcher, version).catch((error) =>
     deps.log.error({ err: error, notification: { version } }, 'could not send the new-version notifications'),
