@@ -167,7 +167,9 @@ describe.skipIf(!haveNamed)(`BIND 9.18 as a TSIG secondary with response-policy 
 
   it('after a build that adds and removes entries, a NOTIFY brings an IXFR and resolution changes within seconds', async () => {
     await report(ctx, a, 'http://zz-listed-three.org/c');
-    await ok(ctx.call('POST', '/v1/domains/zz-listed-one.com/exclusion', { token: a.analyst, body: { reason: 'test' } }));
+    await ok(
+      ctx.call('POST', '/v1/domains/zz-listed-one.com/exclusion', { token: a.analyst, body: { reason: 'test' } }),
+    );
     const started = Date.now();
     expect((await build(ctx, a)).version).toBe(2);
     await until(
