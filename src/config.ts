@@ -41,6 +41,15 @@ const optionalString = z
   .optional()
   .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
 
+/** `address:port` to listen on: an IPv4 literal or a bracketed IPv6 one; port 0 takes any free one. */
+function isListenAddress(value: string): boolean {
+  const match = /^(?:\[([0-9a-fA-F:.]+)\]|(\d{1,3}(?:\.\d{1,3}){3})):(\d{1,5})$/.exec(value);
+  if (!match || Number(match[3]) > 65535) return false;
+  return match[1] !== undefined
+    ? ipaddr.IPv6.isValid(match[1])
+    : ipaddr.IPv4.isValidFourPartDecimal(match[2] as string);
+}
+
 const int = (fallback: number, min: number, max: number) => z.coerce.number().int().min(min).max(max).default(fallback);
 
 // Not z.coerce: an empty PORT would coerce to 0, a random port nobody asked for.
@@ -149,10 +158,7 @@ export const configSchema = z.object({
   WOL_DNS_LISTEN: optionalString.pipe(
     z
       .string()
-      .regex(
-        /^(?:\d{1,3}(?:\.\d{1,3}){3}|\[[0-9a-fA-F:.]+\]):\d{1,5}$/,
-        'expected address:port, such as 127.0.0.1:5300 or [::]:53',
-      )
+      .refine(isListenAddress, 'expected an IP address and a port from 0 to 65535, such as 127.0.0.1:5300 or [::]:53')
       .optional(),
   ),
   /** The zone the listener serves (the name resolvers load the RPZ under). */
@@ -172,6 +178,8 @@ export const configSchema = z.object({
   WOL_DNS_RATE: int(20, 1, 1_000_000),
   WOL_NOTIFY_ATTEMPTS: int(5, 1, 20),
   WOL_NOTIFY_BACKOFF: duration('15s'),
+  /** Non-public networks NOTIFY may be sent to anyway (ISPs' secondaries over a VPN): addresses and CIDR networks. */
+  WOL_NOTIFY_ALLOW: addressList,
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
 });
 

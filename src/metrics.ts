@@ -21,7 +21,7 @@ export interface Metrics {
   /** One DNS request to the listener, by transport and outcome (axfr, ixfr, soa, refused, notauth, malformed, limited...). */
   dns?(sample: { transport: 'tcp' | 'udp'; outcome: string }): void;
   /** One NOTIFY sent to a secondary: answered, or failed after its last attempt. */
-  dnsNotify?(sample: { outcome: 'answered' | 'failed' }): void;
+  dnsNotify?(sample: { outcome: 'answered' | 'failed' | 'refused' }): void;
   /** The exposition in the Prometheus text format. */
   render(): Promise<{ contentType: string; body: string }>;
 }

@@ -26,6 +26,36 @@ describe('configuration', () => {
     expect(config.WOL_BLOCK_PAGE_HOST).toBe('stop.zz-isp.example');
   });
 
+  it('reads the DNS listener’s variables, off and rpz.worstof by default', () => {
+    expect(loadConfig({})).toMatchObject({
+      WOL_RPZ_ZONE: 'rpz.worstof',
+      WOL_DNS_RATE: 20,
+      WOL_NOTIFY_ATTEMPTS: 5,
+      WOL_NOTIFY_BACKOFF: 15,
+      WOL_NOTIFY_ALLOW: [],
+    });
+    expect(loadConfig({}).WOL_DNS_LISTEN).toBeUndefined();
+    expect(loadConfig({ WOL_DNS_LISTEN: ' ' }).WOL_DNS_LISTEN).toBeUndefined();
+    const config = loadConfig({
+      WOL_DNS_LISTEN: '[::]:53',
+      WOL_RPZ_ZONE: 'RPZ.ZZ-Operator.Example.',
+      WOL_DNS_RATE: '100',
+      WOL_NOTIFY_ATTEMPTS: '3',
+      WOL_NOTIFY_BACKOFF: '2m',
+      WOL_NOTIFY_ALLOW: '10.20.0.0/16, fd00:53::/48',
+    });
+    expect(config).toMatchObject({
+      WOL_DNS_LISTEN: '[::]:53',
+      WOL_RPZ_ZONE: 'rpz.zz-operator.example',
+      WOL_DNS_RATE: 100,
+      WOL_NOTIFY_ATTEMPTS: 3,
+      WOL_NOTIFY_BACKOFF: 120,
+    });
+    expect(config.WOL_NOTIFY_ALLOW).toHaveLength(2);
+    for (const listen of ['127.0.0.1:5300', '0.0.0.0:53', '[::1]:0', '[2001:db8::53]:65535'])
+      expect(loadConfig({ WOL_DNS_LISTEN: listen }).WOL_DNS_LISTEN).toBe(listen);
+  });
+
   it.each([
     ['PORT', 'eighty'],
     ['PORT', '70000'],
@@ -40,6 +70,21 @@ describe('configuration', () => {
     ['WOL_PUBLIC_URL', 'ftp://zz.example'],
     ['WOL_BLOCK_PAGE_HOST', 'not a host'],
     ['LOG_LEVEL', 'loud'],
+    ['WOL_DNS_LISTEN', 'localhost:53'],
+    ['WOL_DNS_LISTEN', '127.0.0.1'],
+    ['WOL_DNS_LISTEN', '127.0.0.1:70000'],
+    ['WOL_DNS_LISTEN', '999.0.0.1:53'],
+    ['WOL_DNS_LISTEN', '::1:53'],
+    ['WOL_DNS_LISTEN', '[::g]:53'],
+    ['WOL_RPZ_ZONE', ''],
+    ['WOL_RPZ_ZONE', 'not a zone'],
+    ['WOL_RPZ_ZONE', `${'a'.repeat(48)}.zz`],
+    ['WOL_DNS_RATE', '0'],
+    ['WOL_DNS_RATE', 'many'],
+    ['WOL_NOTIFY_ATTEMPTS', '0'],
+    ['WOL_NOTIFY_ATTEMPTS', '21'],
+    ['WOL_NOTIFY_BACKOFF', 'soon'],
+    ['WOL_NOTIFY_ALLOW', '10.0.0.0/8, vpn.zz-isp.example'],
   ])('stops on a bad %s and names it', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrowError(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrowError(new RegExp(`${name}:`));

@@ -59,7 +59,8 @@ async function until(check: () => Promise<boolean>, what: string, ms = 15_000): 
 
 beforeAll(async () => {
   if (!haveNamed) return;
-  ctx = await createTestContext();
+  // BIND listens on loopback: a NOTIFY target only because the operator allows it.
+  ctx = await createTestContext({ WOL_NOTIFY_ALLOW: '127.0.0.1' });
   a = await createActors(ctx);
   await report(ctx, a, 'http://zz-listed-one.com/a');
   await report(ctx, a, 'http://zz-listed-two.net/b');

@@ -2,7 +2,7 @@
  * A real PowerDNS Recursor as an ISP runs it (issue 18): `rpzPrimary` with TSIG takes the
  * zone from our listener by AXFR, answers NXDOMAIN for a listed name and its subdomains and
  * NOERROR for an unlisted one; on its refresh it takes the next version by IXFR (in the pull
- * records). Recursor 4.8 acts on no NOTIFY for an RPZ: it polls, every `refresh` seconds.
+ * records). It polls, every `refresh` seconds (1 here), so this test sends it no NOTIFY.
  *
  * Offline: the recursor serves the names below from its own authoritative root zone
  * (`auth-zones`), so an NXDOMAIN can only come from the policy. It runs as nobody when the

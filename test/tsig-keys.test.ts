@@ -21,7 +21,8 @@ async function credentialFor(organisationId: number, role: string, token: string
 }
 
 beforeAll(async () => {
-  ctx = await createTestContext();
+  // The documentation networks stand for an ISP's secondaries reached over a VPN the operator allows.
+  ctx = await createTestContext({ WOL_NOTIFY_ALLOW: '192.0.2.0/24, 2001:db8::/32, 169.254.0.0/16' });
   a = await createActors(ctx);
   ispCredential = (await credentialFor(a.orgs.isp, 'isp', a.ncb)).id;
 });
@@ -87,6 +88,28 @@ describe(`TSIG keys on ${databaseName}`, () => {
         ctx.call('POST', `/v1/credentials/${ispCredential}/tsig-keys`, { token: a.admin, body: { notify: [target] } }),
         422,
       );
+  });
+
+  it('NOTIFY targets are public addresses or in WOL_NOTIFY_ALLOW; never a metadata service', async () => {
+    const make = (notify: string[]) =>
+      ctx.call('POST', `/v1/credentials/${ispCredential}/tsig-keys`, { token: a.ncb, body: { notify } });
+    await ok(make(['203.0.114.53:53', '[2a00:1450::53]:53', '192.0.2.99:5353', '[2001:db8::99]:53']), 201);
+    for (const target of [
+      '127.0.0.1:53',
+      '10.1.2.3:53',
+      '172.16.0.1:53',
+      '100.64.0.1:53',
+      '198.51.100.1:53',
+      '[::1]:53',
+      '[fd00::53]:53',
+      '[fe80::1]:53',
+      '[::ffff:127.0.0.1]:53',
+      '169.254.169.254:53',
+    ]) {
+      const res = await make(['203.0.114.53:53', target]);
+      expect([target, res.status]).toEqual([target, 422]);
+      expect(await res.json()).toMatchObject({ code: 'notify_target_not_allowed', field: 'notify' });
+    }
   });
 
   it('a revoked key ends at once, and so do all keys of a revoked credential', async () => {

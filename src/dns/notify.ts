@@ -1,7 +1,7 @@
 /**
  * NOTIFY (RFC 1996) to ISPs' secondaries after each new version (issue 18 item 4), Node only:
  * for every usable TSIG key that names secondaries, a NOTIFY for WOL_RPZ_ZONE signed with that
- * key, over UDP, until the secondary answers, at most WOL_NOTIFY_ATTEMPTS times with doubling
+ * key, over UDP, to targets core/notify-target.ts allows, until the secondary answers, at most WOL_NOTIFY_ATTEMPTS times with doubling
  * pauses from WOL_NOTIFY_BACKOFF. In the background, as webhooks are: a build never waits;
  * a newer version ends the retries of an older one; stopDnsNotify (at shutdown) drops the
  * waiting retries.
@@ -9,7 +9,7 @@
 import { createSocket } from 'node:dgram';
 import * as dnsPacket from 'dns-packet';
 import { retryDelaySeconds } from '../core/notification.ts';
-import { parseNotifyTarget } from '../core/notify-target.ts';
+import { notifyTargetAllowed, parseNotifyTarget } from '../core/notify-target.ts';
 import { readTsig, signer, type TsigKey } from '../core/tsig.ts';
 import { notifyingTsigKeys } from '../db/repositories/tsig-keys.ts';
 import type { Deps } from '../deps.ts';
@@ -57,7 +57,14 @@ async function notifyAll(deps: Deps, version: number, superseded: () => boolean,
     };
     for (const text of row.notify) {
       const target = parseNotifyTarget(text);
-      if (target) sends.push(notifyOne(deps, key, target, text, version, superseded, signal));
+      if (!target) continue;
+      // A key made under a wider WOL_NOTIFY_ALLOW keeps its targets: they are checked again here.
+      if (notifyTargetAllowed(target, deps.config.WOL_NOTIFY_ALLOW))
+        sends.push(notifyOne(deps, key, target, text, version, superseded, signal));
+      else {
+        deps.metrics?.dnsNotify?.({ outcome: 'refused' });
+        deps.log.warn({ notify: { target: text, key: row.name, version } }, 'NOTIFY target refused: not allowed');
+      }
     }
   }
   await Promise.all(sends);

@@ -5,6 +5,7 @@
  * listener asks, cached for a second at most (as bearer keys are).
  */
 import { randomBytes } from 'node:crypto';
+import { notifyTargetAllowed, parseNotifyTarget } from '../core/notify-target.ts';
 import type { TsigKey } from '../core/tsig.ts';
 import type { Db } from '../db/database.ts';
 import { inTransaction } from '../db/database.ts';
@@ -19,7 +20,7 @@ import {
 } from '../db/repositories/tsig-keys.ts';
 import type { Deps } from '../deps.ts';
 import type { TsigKeyInput } from '../schemas/tsig-keys.ts';
-import { ConflictError, NotFoundError, UnavailableError } from './errors.ts';
+import { ConflictError, InvalidInputError, NotFoundError, UnavailableError } from './errors.ts';
 import type { Principal, Role } from './principal.ts';
 import { seal, unseal } from './secret-seal.ts';
 
@@ -59,6 +60,16 @@ export async function issueTsigKey(
     const credential = await manageable(tx, actor, credentialId);
     if (credential.revokedAt || (credential.expiresAt && credential.expiresAt <= now))
       throw new ConflictError('credential_ended', `credential ${credentialId} is revoked or expired`);
+    const refused = input.notify.find((text) => {
+      const target = parseNotifyTarget(text);
+      return !target || !notifyTargetAllowed(target, deps.config.WOL_NOTIFY_ALLOW);
+    });
+    if (refused !== undefined)
+      throw new InvalidInputError(
+        'notify_target_not_allowed',
+        `NOTIFY target ${refused} is not a public address, nor in a network the operator allows (WOL_NOTIFY_ALLOW)`,
+        { field: 'notify' },
+      );
     const name = `wol-${credential.role}-${credential.id}-${randomBytes(4).toString('hex')}`;
     const secret = randomBytes(32);
     const row = await insertTsigKey(tx, {
