@@ -2,11 +2,14 @@
  * The DNS listener against dig (issue 18): AXFR and IXFR with `-y` carry the rpz artifact's
  * records; no key, a wrong key, a skewed clock and a revoked credential are refused with the
  * right code; a listed and an unlisted name get the same answer; transfers are pull records;
- * a malformed request closes its connection and the listener goes on.
+ * a malformed request closes its connection and the listener goes on; a source over the rate
+ * limit is cut off; the NCB sees each credential's transfers and serial.
  */
 import { execFile } from 'node:child_process';
+import { createSocket } from 'node:dgram';
 import { connect } from 'node:net';
 import { promisify } from 'node:util';
+import * as dnsPacket from 'dns-packet';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseRpz } from '../src/core/rpz-zone.ts';
@@ -14,6 +17,7 @@ import { queryRows } from '../src/db/database.ts';
 import { type DnsListener, startDnsListener } from '../src/dns/listener.ts';
 import { flushPulls } from '../src/services/pull-cache.ts';
 import { type Actors, createActors, ok } from './support/actors.ts';
+import { ConsoleClient } from './support/console.ts';
 import { createTestContext, type TestContext } from './support/context.ts';
 import { databaseName } from './support/database.ts';
 import { build, report } from './support/evidence.ts';
@@ -73,7 +77,8 @@ async function pulls() {
 }
 
 beforeAll(async () => {
-  ctx = await createTestContext();
+  // dig runs faster than the default 20 requests a second here; the limit has its own test.
+  ctx = await createTestContext({ WOL_DNS_RATE: '1000' });
   a = await createActors(ctx);
   await report(ctx, a, 'http://zz-listed-one.com/a');
   await report(ctx, a, 'http://zz-listed-two.net/b');
@@ -216,5 +221,87 @@ describe.skipIf(!haveDig)(`zone transfers against dig on ${databaseName}`, () =>
     });
     expect(oversized).toBe(true);
     expect(await dig(...withKey(), 'rpz.worstof', 'SOA')).toContain('status: NOERROR');
+  });
+
+  it('more requests a second from one address than WOL_DNS_RATE: the rest dropped (UDP) or closed (TCP)', async () => {
+    const limited = await startDnsListener(
+      { ...ctx.deps, config: { ...ctx.deps.config, WOL_DNS_RATE: 3 } },
+      '127.0.0.1:0',
+    );
+    try {
+      const query = dnsPacket.encode({ type: 'query', id: 7, questions: [{ name: 'rpz.worstof', type: 'SOA' }] });
+      const udp = createSocket('udp4');
+      let answers = 0;
+      udp.on('message', () => answers++);
+      await new Promise<void>((resolve) => udp.bind(0, '127.0.0.1', resolve));
+      for (let i = 0; i < 20; i++) udp.send(query, limited.port, '127.0.0.1');
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      udp.close();
+      // A fixed one-second window: a burst may straddle two, so at most twice the rate.
+      expect(answers).toBeGreaterThanOrEqual(1);
+      expect(answers).toBeLessThanOrEqual(6);
+      await new Promise((resolve) => setTimeout(resolve, 1100));
+      const framed = Buffer.concat([Buffer.from([0, query.length]), query]);
+      const tcp = await new Promise<{ answers: number; closed: boolean }>((resolve) => {
+        let received = 0;
+        const socket = connect(limited.port, '127.0.0.1', () => socket.write(Buffer.concat(Array(20).fill(framed))));
+        socket.on('data', (chunk) => {
+          received += chunk.length;
+        });
+        socket.on('error', () => {});
+        socket.on('close', () => resolve({ answers: received, closed: true }));
+        setTimeout(() => resolve({ answers: received, closed: false }), 3000);
+      });
+      expect(tcp.closed).toBe(true);
+      expect(tcp.answers).toBeGreaterThan(0);
+    } finally {
+      await limited.stop();
+    }
+  });
+
+  it('the NCB’s ISP view shows each credential’s zone transfers and its serial as currency', async () => {
+    type View = {
+      latestVersion: number;
+      items: {
+        organisationId: number;
+        lastPulledVersion: number | null;
+        lastPulledFormat: string | null;
+        zoneTransfers: Record<string, unknown>[];
+      }[];
+    };
+    const view = async () => {
+      const status = await ok<View>(ctx.call('GET', '/v1/ncb/isps', { token: a.ncb }));
+      return status.items.find((i) => i.organisationId === a.orgs.isp);
+    };
+    const isp = await view();
+    expect(isp).toMatchObject({ lastPulledVersion: 2, lastPulledFormat: 'rpz' });
+    // The credential that transferred: one AXFR, two IXFRs (one answered by the whole zone), at
+    // version 2 of 2; the revoked one had a key and never transferred; a.isp has no key.
+    expect(isp?.zoneTransfers).toEqual([
+      {
+        credentialId,
+        label: 'dns',
+        usableKeys: 1,
+        axfr: 1,
+        ixfr: 2,
+        serial: 2,
+        versionsBehind: 0,
+        lastVia: 'ixfr',
+        lastAt: expect.any(String),
+      },
+      expect.objectContaining({ label: 'x', usableKeys: 0, axfr: 0, ixfr: 0, serial: null, versionsBehind: null }),
+    ]);
+    // A new version: the secondary is behind until its IXFR; then current again.
+    await report(ctx, a, 'http://zz-listed-four.org/d');
+    expect((await build(ctx, a)).version).toBe(3);
+    expect((await view())?.zoneTransfers[0]).toMatchObject({ serial: 2, versionsBehind: 1 });
+    await dig(...withKey(), 'rpz.worstof', 'IXFR=2');
+    expect((await view())?.zoneTransfers[0]).toMatchObject({ serial: 3, versionsBehind: 0, ixfr: 3 });
+    // The console's NCB page shows the same.
+    const browser = new ConsoleClient(ctx);
+    await browser.signIn(a.ncb);
+    const page = await browser.get('/console/ncb');
+    expect(page.html).toContain('Zone transfers');
+    expect(page.html).toMatch(/<td>dns<\/td><td>v3<\/td>/);
   });
 });

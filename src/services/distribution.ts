@@ -4,7 +4,7 @@
  * Every pull is recorded (credential, version, format, status).
  */
 import { type Format, formats } from '../core/formats.ts';
-import { ispPullStatus } from '../db/repositories/pulls.ts';
+import { ispPullStatus, ispZoneTransfers } from '../db/repositories/pulls.ts';
 import {
   changesBetween,
   currentTimestamp,
@@ -180,7 +180,22 @@ export async function pullChanges(deps: Deps, who: Principal, since: number, ip:
 export async function ncbIspStatus(deps: Deps, who: Principal) {
   await flushPulls(deps.db);
   const latest = await latestSnapshot(deps.db);
-  const rows = await ispPullStatus(deps.db, who.country ?? '--');
+  const country = who.country ?? '--';
+  const rows = await ispPullStatus(deps.db, country);
+  const behind = (version: number | null) => (version === null || !latest ? null : latest.version - version);
+  // Zone transfers per credential: a secondary's serial is the version it holds, its currency.
+  const transfers = (await ispZoneTransfers(deps.db, country, deps.clock())).map((t) => ({
+    organisationId: t.organisation_id,
+    credentialId: t.credential_id,
+    label: t.label,
+    usableKeys: Number(t.usable_keys),
+    axfr: Number(t.axfr),
+    ixfr: Number(t.ixfr),
+    serial: t.serial,
+    versionsBehind: behind(t.serial),
+    lastVia: t.last_via as 'axfr' | 'ixfr' | null,
+    lastAt: t.last_at === null ? null : new Date(t.last_at),
+  }));
   return {
     latestVersion: latest?.version ?? null,
     items: rows.map((r) => ({
@@ -191,7 +206,10 @@ export async function ncbIspStatus(deps: Deps, who: Principal) {
       lastPulledVersion: r.version,
       lastPulledFormat: r.format,
       lastPulledAt: r.at === null ? null : new Date(r.at),
-      versionsBehind: r.version === null || !latest ? null : latest.version - r.version,
+      versionsBehind: behind(r.version),
+      zoneTransfers: transfers
+        .filter((t) => t.organisationId === r.organisation_id)
+        .map(({ organisationId: _, ...t }) => t),
     })),
   };
 }

@@ -18,6 +18,27 @@ export const ispStatus = z.object({
       lastPulledFormat: z.string().nullable(),
       lastPulledAt: nullableIsoOut,
       versionsBehind: z.number().int().nullable(),
+      /** Its credentials that take the RPZ by zone transfer (a TSIG key, or transfers recorded). */
+      zoneTransfers: z.array(
+        z.object({
+          credentialId: z.number().int(),
+          label: z.string(),
+          usableKeys: z.number().int().openapi({ description: 'TSIG keys it may transfer with now' }),
+          axfr: z.number().int().openapi({ description: 'whole-zone transfers' }),
+          ixfr: z
+            .number()
+            .int()
+            .openapi({ description: 'incremental transfers (an IXFR answered by the whole zone too)' }),
+          serial: z
+            .number()
+            .int()
+            .nullable()
+            .openapi({ description: 'the newest version it has transferred or been told is current; null: none yet' }),
+          versionsBehind: z.number().int().nullable(),
+          lastVia: z.enum(['axfr', 'ixfr']).nullable(),
+          lastAt: nullableIsoOut,
+        }),
+      ),
     }),
   ),
 });
@@ -29,7 +50,8 @@ export function registerNcb(app: App, deps: Deps): void {
       path: '/v1/ncb/isps',
       operationId: 'listNcbIsps',
       tags: ['ncb'],
-      summary: 'The ISPs of your country: the version each last pulled, when, and how far behind it is',
+      summary:
+        'The ISPs of your country: the version each last pulled, when, how far behind it is, and its zone transfers per credential',
       middleware: [requireRoles(deps, 'ncb')],
       responses: { 200: jsonContent(ispStatus, 'ISP pull status'), ...problems(401, 403) },
     }),

@@ -1,6 +1,6 @@
 /**
  * The NCB page: the ISPs of its country with the version each last pulled and how far
- * behind it is; issuing ISP keys (the new key is shown once, on the answer to the form,
+ * behind it is, and the zone transfers of each key that takes the RPZ as a secondary zone; issuing ISP keys (the new key is shown once, on the answer to the form,
  * and never again) and revoking the keys this NCB issued.
  */
 import type { Context, Hono } from 'hono';
@@ -40,6 +40,7 @@ export function registerNcb(ui: Hono<ConsoleEnv>, kit: ConsoleKit): void {
     const user = c.get('user');
     const [status, keys] = await Promise.all([ncbIspStatus(deps, user), visibleCredentials(deps, user, KEYS_SHOWN)]);
     const ispName = new Map(status.items.map((i) => [i.organisationId, i.name]));
+    const transfers = status.items.flatMap((isp) => isp.zoneTransfers.map((t) => ({ isp: isp.name, t })));
     return page(
       c,
       { title: 'ISPs', current: 'ncb', flash: extra.flash, status: extra.status },
@@ -93,6 +94,51 @@ export function registerNcb(ui: Hono<ConsoleEnv>, kit: ConsoleKit): void {
             </table>
           )}
         </section>
+        {transfers.length > 0 && (
+          <section class="card" aria-labelledby="transfers">
+            <h2 id="transfers">Zone transfers</h2>
+            <p class="hint">
+              Keys whose resolvers take the RPZ as a secondary zone: the version each holds (its serial) is its
+              currency.
+            </p>
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">ISP</th>
+                  <th scope="col">Key</th>
+                  <th scope="col">Serial</th>
+                  <th scope="col" class="num">
+                    AXFR
+                  </th>
+                  <th scope="col" class="num">
+                    IXFR
+                  </th>
+                  <th scope="col">Last</th>
+                  <th scope="col">Behind</th>
+                </tr>
+              </thead>
+              <tbody>
+                {transfers.map(({ isp, t }) => (
+                  <tr>
+                    <td>{isp}</td>
+                    <td>
+                      {t.label}
+                      {t.usableKeys === 0 && <span class="muted"> (no usable TSIG key)</span>}
+                    </td>
+                    <td>{t.serial === null ? '—' : `v${t.serial}`}</td>
+                    <td class="num">{count(t.axfr)}</td>
+                    <td class="num">{count(t.ixfr)}</td>
+                    <td>
+                      <When at={t.lastAt} empty="never" />
+                      {t.lastVia && <span class="muted"> ({t.lastVia})</span>}
+                    </td>
+                    <td>{behind(t.versionsBehind)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </section>
+        )}
         {status.items.length > 0 && (
           <section class="card" aria-labelledby="issue">
             <h2 id="issue">Issue an ISP key</h2>
