@@ -14,7 +14,14 @@ const usage = 'worstof import FILE.ndjson --server URL --token T [--rejects FILE
 interface Answer {
   line?: number;
   error?: { code: string; message: string };
-  summary?: { lines: number; created: number; existing: number; rejected: number };
+  summary?: {
+    lines: number;
+    created: number;
+    existing: number;
+    rejected: number;
+    /** Accepted lines about which something was known before: a report of the key or URL, a listing, a hash match. */
+    known?: { key: number; url: number; listed: number; content: number };
+  };
 }
 
 export async function importCommand(args: string[]): Promise<number> {
@@ -37,6 +44,7 @@ export async function importCommand(args: string[]): Promise<number> {
 
   const size = (await stat(file)).size;
   const totals = { lines: 0, created: 0, existing: 0, rejected: 0 };
+  const known = { key: 0, url: 0, listed: 0, content: 0 };
   const rejects: string[] = [];
   const firstErrors: string[] = [];
   const progress = createProgress('import');
@@ -55,6 +63,7 @@ export async function importCommand(args: string[]): Promise<number> {
         totals.created += answer.summary.created;
         totals.existing += answer.summary.existing;
         totals.rejected += answer.summary.rejected;
+        for (const k of Object.keys(known) as (keyof typeof known)[]) known[k] += answer.summary.known?.[k] ?? 0;
       } else if (answer.line && answer.error) {
         // The server numbers the lines of its request, blank ones included: map back to the file's.
         const fileLine = firstLine + answer.line - 1;
@@ -77,7 +86,9 @@ export async function importCommand(args: string[]): Promise<number> {
 
   if (values.rejects) await writeFile(values.rejects, rejects.length ? `${rejects.join('\n')}\n` : '');
   process.stdout.write(
-    `imported ${file}: ${totals.lines} lines, ${totals.created} created, ${totals.existing} already there, ${totals.rejected} rejected\n`,
+    `imported ${file}: ${totals.lines} lines, ${totals.created} created, ${totals.existing} already there, ${totals.rejected} rejected\n` +
+      `known before: ${known.key} on a reported domain, ${known.url} at a reported URL, ` +
+      `${known.listed} on a listed domain, ${known.content} matching classified content\n`,
   );
   if (firstErrors.length) process.stderr.write(`first rejections:\n${firstErrors.join('\n')}\n`);
   if (totals.rejected && values.rejects) process.stderr.write(`rejected lines written to ${values.rejects}\n`);

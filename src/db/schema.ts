@@ -44,6 +44,8 @@ export const delistingStates = ['open', 'accepted', 'rejected'] as const;
 export const keyStates = ['active', 'retiring', 'retired'] as const;
 export const buildOutcomes = ['changed', 'unchanged', 'skipped', 'failed'] as const;
 export const tsigAlgorithms = ['hmac-sha256', 'hmac-sha512'] as const;
+/** Hashes an assessment may name the classified item by (issue 21); PDQ is Meta's 256-bit perceptual hash. */
+export const hashAlgorithms = ['md5', 'sha1', 'sha256', 'pdq'] as const;
 
 export const organisations = pgTable(
   'organisations',
@@ -104,6 +106,8 @@ export const reports = pgTable(
     uniqueIndex('reports_organisation_external_ref').on(t.organisationId, t.externalRef),
     index('reports_list_key').on(t.listKey),
     index('reports_domain').on(t.domain),
+    // What intake answers about the exact URL (known on intake) is one lookup per batch on this.
+    index('reports_url_canonical').on(t.urlCanonical),
   ],
 );
 
@@ -135,6 +139,32 @@ export const assessments = pgTable(
     // One organisation's assessment of a report counts once: the latest replaces the earlier.
     uniqueIndex('assessments_report_organisation').on(t.reportId, t.organisationId),
     index('assessments_organisation').on(t.organisationId),
+  ],
+);
+
+/**
+ * The hashes an organisation names a report's item by: at submission (the reporter) or with
+ * its assessment (the assessor). Where that organisation also assessed the report, its
+ * assessment is the item's classification, which another report naming a hash is matched to.
+ */
+export const contentHashes = pgTable(
+  'content_hashes',
+  {
+    reportId: integer('report_id')
+      .notNull()
+      .references(() => reports.id),
+    organisationId: integer('organisation_id')
+      .notNull()
+      .references(() => organisations.id),
+    algorithm: text('algorithm', { enum: hashAlgorithms }).notNull(),
+    /** Lowercase hex, its length fixed by the algorithm. */
+    value: text('value').notNull(),
+    createdAt: now('created_at'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.reportId, t.organisationId, t.algorithm, t.value] }),
+    check('content_hashes_algorithm', oneOf('algorithm', hashAlgorithms)),
+    index('content_hashes_value').on(t.algorithm, t.value),
   ],
 );
 
@@ -268,6 +298,25 @@ export const listings = pgTable(
     index('listings_added').on(t.addedVersion),
     index('listings_removed').on(t.removedVersion),
   ],
+);
+
+/**
+ * Each domain's first listing, written by the build that first lists it (once: a later
+ * re-listing keeps the first row): the time from its first report to that version.
+ */
+export const firstListings = pgTable(
+  'first_listings',
+  {
+    listKey: text('list_key').primaryKey(),
+    version: integer('version')
+      .notNull()
+      .references(() => snapshots.version),
+    /** When the service received the key's earliest report. */
+    firstReportedAt: at('first_reported_at').notNull(),
+    /** When that version was built. */
+    listedAt: at('listed_at').notNull(),
+  },
+  (t) => [index('first_listings_version').on(t.version)],
 );
 
 export const artifacts = pgTable(

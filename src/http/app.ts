@@ -18,6 +18,7 @@ import { registerDocs } from './routes/docs.ts';
 import { registerDomains } from './routes/domains.ts';
 import { registerHealth } from './routes/health.ts';
 import { registerKeys } from './routes/keys.ts';
+import { registerKnown } from './routes/known.ts';
 import { registerList } from './routes/list.ts';
 import { registerMetrics } from './routes/metrics.ts';
 import { registerNcb } from './routes/ncb.ts';
@@ -75,6 +76,7 @@ export function createApp(deps: Deps): App {
   registerTsigKeys(app, deps);
   registerReports(app, deps);
   registerReview(app, deps);
+  registerKnown(app, deps);
   registerDomains(app, deps);
   registerDelisting(app, deps);
   registerBuilds(app, deps);

@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { granularities } from '../db/schema.ts';
 import { isoOut, nullableIsoOut, text } from './common.ts';
+import { knownContent } from './known.ts';
 
 export const listKeyParam = z.object({
   listKey: text()
@@ -62,6 +63,10 @@ export const domainDetail = z
       hosts: z.array(z.object({ host: z.string(), reports: z.number().int() })),
       latestOnlineAt: nullableIsoOut,
       latestObservation: z.object({ observedAt: isoOut, online: z.boolean(), note: z.string().nullable() }).nullable(),
+      knownContent: z.array(knownContent.extend({ reportId: z.number().int(), url: z.string() })).openapi({
+        description:
+          'reports whose hashes match classifications on other reports (up to 50); informs, never lists by itself',
+      }),
     }),
     decisions: z.array(
       z.object({

@@ -1,8 +1,34 @@
 import { z } from '@hono/zod-openapi';
-import { apparentAges, contentTypes, verdicts } from '../db/schema.ts';
+import { apparentAges, contentTypes, hashAlgorithms, verdicts } from '../db/schema.ts';
 import { isoOut, nullableIsoOut, text, timestamp } from './common.ts';
+import { knownContent, knownSummary } from './known.ts';
 
 export const MAX_BATCH = 10_000;
+/** Hashes one item may be named by: its file's digests and a perceptual hash or two. */
+export const MAX_CONTENT_HASHES = 16;
+
+/** Hex digits per algorithm: the digests' sizes, and PDQ's 256 bits. */
+const HASH_HEX_LENGTH: Record<(typeof hashAlgorithms)[number], number> = { md5: 32, sha1: 40, sha256: 64, pdq: 64 };
+
+export const contentHash = z
+  .strictObject({
+    algorithm: z.enum(hashAlgorithms),
+    value: z.string().max(128).openapi({ description: 'hex, either case; stored lowercase' }),
+  })
+  .superRefine((hash, ctx) => {
+    const length = HASH_HEX_LENGTH[hash.algorithm];
+    if (!new RegExp(`^[0-9a-fA-F]{${length}}$`).test(hash.value))
+      ctx.addIssue({ code: 'custom', path: ['value'], message: `a ${hash.algorithm} hash is ${length} hex digits` });
+  })
+  .transform((hash) => ({ algorithm: hash.algorithm, value: hash.value.toLowerCase() }))
+  .openapi('ContentHash');
+export type ContentHash = z.output<typeof contentHash>;
+
+const contentHashes = z
+  .array(contentHash)
+  .max(MAX_CONTENT_HASHES)
+  .optional()
+  .openapi({ description: 'hashes of the classified item: matched against items other organisations classified' });
 
 export const assessmentInput = z
   .strictObject({
@@ -14,6 +40,7 @@ export const assessmentInput = z
     contentType: z.enum(contentTypes).optional(),
     analystRef: text().trim().min(1).max(200).optional(),
     note: text().max(2000).optional(),
+    contentHashes,
   })
   .openapi('AssessmentInput');
 export type AssessmentInput = z.output<typeof assessmentInput>;
@@ -29,6 +56,7 @@ export const reportInput = z
     reportedAt: timestamp.optional(),
     observedOnlineAt: timestamp.optional(),
     assessment: assessmentInput.optional(),
+    contentHashes,
   })
   .openapi('ReportInput');
 export type ReportInput = z.output<typeof reportInput>;
@@ -38,7 +66,7 @@ export const reportBatchInput = z
   .openapi('ReportBatchInput', { description: `up to ${MAX_BATCH} reports; each is validated on its own` });
 
 export const reportCreated = z
-  .object({ id: z.number().int(), url: z.string(), host: z.string(), listKey: z.string() })
+  .object({ id: z.number().int(), url: z.string(), host: z.string(), listKey: z.string(), known: knownSummary })
   .openapi('ReportCreated');
 
 export const itemError = z.object({ code: z.string(), message: z.string(), field: z.string().optional() });
@@ -51,6 +79,7 @@ export const batchItemResult = z
     url: z.string().optional(),
     host: z.string().optional(),
     listKey: z.string().optional(),
+    known: knownSummary.optional(),
     error: itemError.optional(),
   })
   .openapi('BatchItemResult');
@@ -82,6 +111,11 @@ export const assessment = z
     note: z.string().nullable(),
   })
   .openapi('Assessment');
+
+/** The answer to an assessment: what it recorded, and what other reports' classifications its hashes match. */
+export const assessmentRecorded = assessment
+  .extend({ knownContent: knownContent.nullable() })
+  .openapi('AssessmentRecorded');
 
 export const report = z
   .object({

@@ -14,6 +14,7 @@ import {
 } from '../db/repositories/decisions.ts';
 import { browseDomains, type DomainState, evidenceDetail } from '../db/repositories/domains.ts';
 import { aggregateEvidence } from '../db/repositories/evidence.ts';
+import { knownContentOfKey } from '../db/repositories/known.ts';
 import { insertPolicy, policyHistory, rekeyReports } from '../db/repositories/policies.ts';
 import { listingHistory } from '../db/repositories/snapshots.ts';
 import type { Deps } from '../deps.ts';
@@ -44,12 +45,13 @@ export async function explainDomain(deps: Deps, listKey: string) {
     evidence && evidence.offlineReports > 0
       ? await aggregateEvidence(deps.db, criteria.definition, now, textArray([listKey]), { countOffline: true })
       : [];
-  const [detail, history, exclusions, policies, requests] = await Promise.all([
+  const [detail, history, exclusions, policies, requests, knownContent] = await Promise.all([
     evidenceDetail(deps.db, listKey),
     listingHistory(deps.db, listKey),
     exclusionHistory(deps.db, listKey),
     policyHistory(deps.db, listKey),
     listDelistingRequests(deps.db, { listKey, limit: 50 }),
+    knownContentOfKey(deps.db, criteria.definition, listKey),
   ]);
   const excluded = exclusions[0]?.state === 'excluded';
   if (!evidence && history.length === 0 && exclusions.length === 0 && policies.length === 0)
@@ -108,6 +110,7 @@ export async function explainDomain(deps: Deps, listKey: string) {
       confirmedAssessments: base.confirmedAssessments,
       latestOnlineAt: base.latestOnlineAt,
       ...detail,
+      knownContent,
     },
     decisions,
     history,

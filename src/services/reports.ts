@@ -6,6 +6,7 @@
 import { CanonicalizeError, canonicalize } from '../core/canonicalize.ts';
 import { inTransaction } from '../db/database.ts';
 import { recordAudit } from '../db/repositories/audit.ts';
+import { insertContentHashes, matchContent, type NewHashRow } from '../db/repositories/known.ts';
 import { policiesInForce } from '../db/repositories/policies.ts';
 import {
   findReportsByRef,
@@ -18,8 +19,16 @@ import {
   upsertAssessments,
 } from '../db/repositories/reports.ts';
 import type { Deps } from '../deps.ts';
-import { type AssessmentInput, type BatchItemResult, type ReportInput, reportInput } from '../schemas/reports.ts';
+import {
+  type AssessmentInput,
+  type BatchItemResult,
+  type ContentHash,
+  type ReportInput,
+  reportInput,
+} from '../schemas/reports.ts';
+import { activeCriteria } from './criteria.ts';
 import { InvalidInputError, NotFoundError } from './errors.ts';
+import { whatIsKnown } from './known.ts';
 import type { Principal } from './principal.ts';
 
 /** Clocks disagree a little; a timestamp further ahead than this is refused as "in the future". */
@@ -115,6 +124,15 @@ async function validate(deps: Deps, organisationId: number, items: readonly unkn
   return { valid, rejected };
 }
 
+/** The hashes a submission names its item by: the report's and its assessment's, each once. */
+function hashesOf(input: ReportInput): ContentHash[] {
+  const all = [...(input.contentHashes ?? []), ...(input.assessment?.contentHashes ?? [])];
+  return [...new Map(all.map((h) => [`${h.algorithm}:${h.value}`, h])).values()];
+}
+
+const hashRows = (reportId: number, organisationId: number, hashes: readonly ContentHash[], at: Date): NewHashRow[] =>
+  hashes.map((h) => ({ reportId, organisationId, algorithm: h.algorithm, value: h.value, createdAt: at }));
+
 const toAssessmentRow = (
   reportId: number,
   organisationId: number,
@@ -149,6 +167,15 @@ export async function submitReports(
 
   const accepted: BatchItemResult[] = await inTransaction(deps.db, async (tx) => {
     const now = deps.clock();
+    // What was known before this submission, so an item's own report and assessment are not in it.
+    const criteria = await activeCriteria(tx);
+    const known = await whatIsKnown(
+      tx,
+      criteria.definition,
+      now,
+      valid.map((v) => ({ urlCanonical: v.row.urlCanonical, listKey: v.row.listKey, hashes: hashesOf(v.input) })),
+    );
+    const knownOf = new Map(valid.map((v, i) => [v.index, known[i]]));
     const inserted = await insertReports(
       tx,
       [...firstByRef.values()].map((v) => v.row),
@@ -162,14 +189,38 @@ export async function submitReports(
       return assessment ? [toAssessmentRow(r.id, organisationId, assessment, now)] : [];
     });
     await upsertAssessments(tx, newAssessments);
+    await insertContentHashes(
+      tx,
+      inserted.flatMap((r) => {
+        const input = firstByRef.get(r.externalRef)?.input;
+        return input ? hashRows(r.id, organisationId, hashesOf(input), now) : [];
+      }),
+    );
 
     const results = valid.map(({ index, input }): BatchItemResult => {
       const fresh = created.get(input.externalRef);
+      const known = knownOf.get(index);
       if (fresh && firstByRef.get(input.externalRef)?.index === index)
-        return { index, status: 'created', id: fresh.id, url: fresh.url, host: fresh.host, listKey: fresh.listKey };
+        return {
+          index,
+          status: 'created',
+          id: fresh.id,
+          url: fresh.url,
+          host: fresh.host,
+          listKey: fresh.listKey,
+          known,
+        };
       const stored = fresh ?? existing.get(input.externalRef);
       if (!stored) throw new Error(`report ${input.externalRef} neither inserted nor found`);
-      return { index, status: 'existing', id: stored.id, url: stored.url, host: stored.host, listKey: stored.listKey };
+      return {
+        index,
+        status: 'existing',
+        id: stored.id,
+        url: stored.url,
+        host: stored.host,
+        listKey: stored.listKey,
+        known,
+      };
     });
     if (inserted.length > 0)
       await recordAudit(tx, {
@@ -215,6 +266,15 @@ export async function assessReport(
     const now = deps.clock();
     const [id] = await upsertAssessments(tx, [toAssessmentRow(reportId, organisationId, input, now)]);
     const row = await getAssessment(tx, id!);
+    const hashes = input.contentHashes ?? [];
+    await insertContentHashes(tx, hashRows(reportId, organisationId, hashes, now));
+    // Classifications of other reports that these hashes match: the item may be known already.
+    const criteria = await activeCriteria(tx);
+    const content = await matchContent(
+      tx,
+      criteria.definition,
+      hashes.map((h) => ({ item: 0, ...h, excludeReport: reportId })),
+    );
     await recordAudit(tx, {
       actor: actor.credentialId,
       action: 'assessment.record',
@@ -224,11 +284,12 @@ export async function assessReport(
         severity: input.severity,
         apparentAge: input.apparentAge,
         realChild: input.realChild,
+        contentHashes: hashes.length,
       },
       ip: ip ?? null,
       at: now,
     });
-    return row!;
+    return { ...row!, knownContent: content.get(0) ?? null };
   });
   deps.evidenceChanged?.();
   return assessment;

@@ -30,6 +30,7 @@ export const access: Record<string, Who[] | 'public'> = {
   'POST /v1/reports/:id/observations': ['reporter', ...staff],
   'POST /v1/observations': ['reporter', ...staff],
   'GET /v1/review-queue': staff,
+  'GET /v1/known': staff,
   'GET /v1/domains': staff,
   'GET /v1/domains/:listKey': staff,
   'POST /v1/domains/:listKey/exclusion': staff,

@@ -41,12 +41,18 @@ export function itemQualifiesSql(criteria: Criteria): SQL {
 export interface EvidenceOptions {
   /** Count reports observed offline as if online (what the evidence would be without the observations). */
   countOffline?: boolean;
+  /**
+   * Aggregate per exact canonical URL instead of per list key (what intake says about the URL
+   * itself): `listKeys` then names URLs, and `listKey` in the answer is the URL.
+   */
+  byUrl?: boolean;
 }
 
 /** The aggregate: every list key with a report (or only `listKeys`), with its evidence. */
 export function evidenceQuery(criteria: Criteria, now: Date, listKeys?: SQL, options: EvidenceOptions = {}): SQL {
   const since = new Date(now.getTime() - criteria.onlineWithinDays * 86_400_000).toISOString();
-  const keyFilter = listKeys ? sql`where r.list_key = any(${listKeys})` : sql``;
+  const key = options.byUrl ? sql`r.url_canonical` : sql`r.list_key`;
+  const keyFilter = listKeys ? sql`where ${key} = any(${listKeys})` : sql``;
   const online = options.countOffline ? sql`true` : sql`coalesce(lo.online, true)`;
   return sql`
     with latest_observation as (
@@ -55,7 +61,7 @@ export function evidenceQuery(criteria: Criteria, now: Date, listKeys?: SQL, opt
       order by o.report_id, o.observed_at desc, o.id desc
     ),
     counted as (
-      select r.id, r.list_key, ${online} as online
+      select r.id, ${key} as list_key, ${online} as online
       from reports r left join latest_observation lo on lo.report_id = r.id
       ${keyFilter}
     ),

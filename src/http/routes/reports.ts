@@ -6,9 +6,10 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { Deps } from '../../deps.ts';
 import { idParam } from '../../schemas/common.ts';
+import type { KnownSummary } from '../../schemas/known.ts';
 import {
-  assessment,
   assessmentInput,
+  assessmentRecorded,
   type BatchItemResult,
   batchResult,
   MAX_BATCH,
@@ -27,7 +28,7 @@ import { HttpProblem, problem, zodProblem } from '../problem.ts';
 
 const NDJSON_GROUP = 1000;
 const NDJSON_MAX_LINE = 64 * 1024;
-/** Rejections an NDJSON answer lists one by one; past this they are only counted. */
+/** Rejections (and, apart, known items) an NDJSON answer lists one by one; past this they are only counted. */
 const NDJSON_MAX_LISTED = 10_000;
 
 export function registerReports(app: App, deps: Deps): void {
@@ -87,8 +88,8 @@ export function registerReports(app: App, deps: Deps): void {
       if (!single.success) throw new HttpProblem(zodProblem(single.error, 422));
       const [result] = (await submitReports(deps, actor, [body], c.get('clientIp'))).results;
       if (!result || result.status === 'rejected') throw itemProblem(result);
-      const { id, url, host, listKey } = result as Required<BatchItemResult>;
-      return c.json({ id, url, host, listKey }, result.status === 'created' ? 201 : 200);
+      const { id, url, host, listKey, known } = result as Required<BatchItemResult>;
+      return c.json({ id, url, host, listKey, known }, result.status === 'created' ? 201 : 200);
     },
   );
 
@@ -135,7 +136,10 @@ export function registerReports(app: App, deps: Deps): void {
       summary: 'Record your organisation’s assessment of a report (the latest one counts)',
       middleware: [reporters],
       request: { params: idParam, body: jsonBody(assessmentInput) },
-      responses: { 201: jsonContent(assessment, 'Recorded'), ...problems(401, 403, 404, 422) },
+      responses: {
+        201: jsonContent(assessmentRecorded, 'Recorded, with the classifications elsewhere its hashes match'),
+        ...problems(401, 403, 404, 422),
+      },
     }),
     async (c) =>
       c.json(
@@ -157,16 +161,22 @@ function itemProblem(result: BatchItemResult | undefined): HttpProblem {
   );
 }
 
+/** Whether intake knew anything about an item: a report of its key or URL, a listing, an exclusion, a hash match. */
+const knewSomething = (known: KnownSummary) =>
+  known.listKey.reports > 0 || known.listKey.listed || known.listKey.excluded || known.content !== null;
+
 /**
  * Reads the body a group of lines at a time, so memory does not grow with the file.
- * The answer is NDJSON: one line per rejected input line, then {"summary": {...}}.
+ * The answer is NDJSON: one line per rejected input line and one per accepted line about which
+ * something was known (with `known`), then {"summary": {...}} with the counts of both.
  */
 async function importNdjson(c: Context<AppEnv>, deps: Deps): Promise<Response> {
   const actor = principalOf(c);
   const body = c.req.raw.body;
   if (!body) throw new HttpProblem(problem(400, 'empty_body', 'the NDJSON body is empty'));
-  const summary = { lines: 0, created: 0, existing: 0, rejected: 0 };
+  const summary = { lines: 0, created: 0, existing: 0, rejected: 0, known: { key: 0, url: 0, listed: 0, content: 0 } };
   const listed: string[] = [];
+  let knownListed = 0;
   const reject = (line: number, error: { code: string; message: string; field?: string | undefined }) => {
     summary.rejected++;
     if (listed.length < NDJSON_MAX_LISTED) listed.push(JSON.stringify({ line, status: 'rejected', error }));
@@ -196,8 +206,17 @@ async function importNdjson(c: Context<AppEnv>, deps: Deps): Promise<Response> {
     const outcome = await submitReports(deps, actor, items, c.get('clientIp'));
     summary.created += outcome.summary.created;
     summary.existing += outcome.summary.existing;
-    for (const result of outcome.results)
+    for (const result of outcome.results) {
       if (result.status === 'rejected' && result.error) reject(lineOf[result.index] ?? 0, result.error);
+      const known = result.known;
+      if (!known || !knewSomething(known)) continue;
+      if (known.listKey.reports > 0) summary.known.key++;
+      if (known.url.reports > 0) summary.known.url++;
+      if (known.listKey.listed) summary.known.listed++;
+      if (known.content) summary.known.content++;
+      if (knownListed++ < NDJSON_MAX_LISTED)
+        listed.push(JSON.stringify({ line: lineOf[result.index] ?? 0, status: result.status, id: result.id, known }));
+    }
   }
   listed.push(JSON.stringify({ summary }));
   return new Response(`${listed.join('\n')}\n`, { status: 200, headers: { 'content-type': 'application/x-ndjson' } });
