@@ -93,6 +93,12 @@ describe.skipIf(!haveChromium)(`console in Chromium on ${databaseName}`, () => {
     expect(await countries.textContent()).toMatch(/at least 2\s*1\s*fail/);
     await page.screenshot({ path: path.join(RESULTS, 'console-domain.png'), fullPage: true });
 
+    // The same candidate waits in the confirmation queue for one more country.
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Confirmation queue' }).click();
+    await page.getByRole('heading', { name: 'Confirmation queue' }).waitFor();
+    expect(await page.getByRole('row', { name: /e2e-candidate\.example/ }).textContent()).toContain('one more country');
+    await page.screenshot({ path: path.join(RESULTS, 'console-confirmation-queue.png'), fullPage: true });
+
     await page.getByRole('link', { name: 'Domains' }).first().click();
     await page.getByLabel('Domain starts with').fill('e2e-shared');
     await page.getByLabel('State').selectOption('listed');

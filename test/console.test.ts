@@ -300,6 +300,8 @@ describe(`console pages on ${databaseName}`, () => {
       ['/console/domains?state=candidate', 'candidate.example'],
       ['/console/domains?q=listed-t', 'listed-two.example'],
       ['/console/domains/candidate.example', 'confirmingCountries'],
+      ['/console/confirmation-queue', 'candidate.example'],
+      ['/console/confirmation-queue', 'one more country'],
       ['/console/builds', 'Recent runs'],
       ['/console/versions/1', 'Signature key id'],
       ['/console/delisting', 'Delisting requests'],

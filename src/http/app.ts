@@ -12,6 +12,7 @@ import { problem, problemResponse, toProblem, zodProblem } from './problem.ts';
 import { requestIds } from './request-id.ts';
 import { requestLog } from './request-log.ts';
 import { registerBuilds } from './routes/builds.ts';
+import { registerConfirmationQueue } from './routes/confirmation-queue.ts';
 import { registerCredentials } from './routes/credentials.ts';
 import { registerDelisting } from './routes/delisting.ts';
 import { registerDocs } from './routes/docs.ts';
@@ -77,6 +78,7 @@ export function createApp(deps: Deps): App {
   registerReports(app, deps);
   registerReview(app, deps);
   registerKnown(app, deps);
+  registerConfirmationQueue(app, deps);
   registerDomains(app, deps);
   registerDelisting(app, deps);
   registerBuilds(app, deps);

@@ -31,6 +31,7 @@ export const access: Record<string, Who[] | 'public'> = {
   'POST /v1/observations': ['reporter', ...staff],
   'GET /v1/review-queue': staff,
   'GET /v1/known': staff,
+  'GET /v1/confirmation-queue': ['reporter', ...staff],
   'GET /v1/domains': staff,
   'GET /v1/domains/:listKey': staff,
   'POST /v1/domains/:listKey/exclusion': staff,

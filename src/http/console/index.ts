@@ -12,6 +12,7 @@ import type { ConsoleEnv, ConsoleKit } from './env.ts';
 import { consoleErrorHandler, notFoundPage } from './failures.tsx';
 import { postChecks, securityHeaders } from './guard.tsx';
 import { registerBuilds } from './pages/builds.tsx';
+import { registerConfirmationQueue } from './pages/confirmation-queue.tsx';
 import { registerDashboard } from './pages/dashboard.tsx';
 import { registerDelisting } from './pages/delisting.tsx';
 import { registerDomain } from './pages/domain.tsx';
@@ -48,6 +49,7 @@ export function registerConsole(app: App, deps: Deps): void {
   registerDashboard(ui, kit);
   registerDomains(ui, kit);
   registerDomain(ui, kit);
+  registerConfirmationQueue(ui, kit);
   registerBuilds(ui, kit);
   registerVersion(ui, kit);
   registerDelisting(ui, kit);

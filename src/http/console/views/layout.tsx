@@ -12,12 +12,13 @@ import type { ConsoleEnv } from '../env.ts';
 import { cssPath } from '../style.ts';
 import { CsrfField } from './components.tsx';
 
-export type NavId = 'dashboard' | 'domains' | 'builds' | 'delisting' | 'ncb';
+export type NavId = 'dashboard' | 'domains' | 'confirmation' | 'builds' | 'delisting' | 'ncb';
 
 const navigation: Record<'staff' | 'ncb', { id: NavId; href: string; label: string }[]> = {
   staff: [
     { id: 'dashboard', href: '/console', label: 'Dashboard' },
     { id: 'domains', href: '/console/domains', label: 'Domains' },
+    { id: 'confirmation', href: '/console/confirmation-queue', label: 'Confirmation queue' },
     { id: 'builds', href: '/console/builds', label: 'Builds' },
     { id: 'delisting', href: '/console/delisting', label: 'Delisting requests' },
   ],

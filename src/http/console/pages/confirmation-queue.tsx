@@ -1,0 +1,72 @@
+/** The confirmation queue for analysts: domains that wait only for another country or organisation, 50 per page. */
+import type { Hono } from 'hono';
+import { confirmationQueueQuery } from '../../../schemas/confirmation-queue.ts';
+import { confirmationQueue } from '../../../services/confirmation-queue.ts';
+import type { ConsoleEnv, ConsoleKit } from '../env.ts';
+import { requireUser } from '../guard.tsx';
+import { count, DomainLink, When } from '../views/components.tsx';
+import { page } from '../views/layout.tsx';
+
+const PAGE_SIZE = 50;
+
+export function registerConfirmationQueue(ui: Hono<ConsoleEnv>, kit: ConsoleKit): void {
+  ui.get('/confirmation-queue', requireUser(kit, 'analyst', 'admin'), async (c) => {
+    // A cursor this service did not give is dropped: the page starts from the top.
+    const parsed = confirmationQueueQuery.safeParse({ cursor: c.req.query('after') || undefined, limit: PAGE_SIZE });
+    const query = parsed.success ? parsed.data : { limit: PAGE_SIZE };
+    const result = await confirmationQueue(kit.deps, c.get('user'), query);
+    return page(
+      c,
+      { title: 'Confirmation queue', current: 'confirmation' },
+      <>
+        <h1>Confirmation queue</h1>
+        <p>
+          Domains that meet every criterion but the number of confirming countries or organisations: one more
+          confirmation from the right place lists them. Fewest missing first, then the most recently confirmed.{' '}
+          {count(result.total)} in all.
+        </p>
+        {result.items.length === 0 ? (
+          <p class="muted">{query.cursor ? 'No more domains.' : 'No domain waits for a confirmation.'}</p>
+        ) : (
+          <table>
+            <caption>Waiting for a confirmation</caption>
+            <thead>
+              <tr>
+                <th scope="col">Domain</th>
+                <th scope="col">Missing</th>
+                <th scope="col">Organisations</th>
+                <th scope="col">Countries</th>
+                <th scope="col">Reports</th>
+                <th scope="col">Last confirmed online</th>
+              </tr>
+            </thead>
+            <tbody>
+              {result.items.map((item) => (
+                <tr>
+                  <td>
+                    <DomainLink listKey={item.listKey} />
+                  </td>
+                  <td>{item.missing.text}</td>
+                  <td>{count(item.confirmingOrganisations)}</td>
+                  <td>{count(item.confirmingCountries)}</td>
+                  <td>{count(item.reports)}</td>
+                  <td>
+                    <When at={item.latestOnlineAt} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+        <nav class="pager" aria-label="Pages">
+          {query.cursor && <a href="/console/confirmation-queue">First page</a>}
+          {result.nextCursor && (
+            <a href={`/console/confirmation-queue?after=${encodeURIComponent(result.nextCursor)}`} rel="next">
+              Next page
+            </a>
+          )}
+        </nav>
+      </>,
+    );
+  });
+}

@@ -1,0 +1,57 @@
+/** The confirmation queue's query and answer: domains waiting for one more country or organisation. */
+import { z } from '@hono/zod-openapi';
+import { nullableIsoOut, unstorableText } from './common.ts';
+
+/** Where a page ends: the last item's sort keys (fewest confirmations needed, newest, most reported, key). */
+export interface QueueCursor {
+  needed: number;
+  latestMs: number;
+  reports: number;
+  listKey: string;
+}
+
+export const encodeQueueCursor = (c: QueueCursor): string =>
+  Buffer.from(JSON.stringify([c.needed, c.latestMs, c.reports, c.listKey])).toString('base64url');
+
+const int = (v: unknown) => Number.isSafeInteger(v);
+
+const queueCursor = z
+  .string()
+  .max(1024)
+  .transform((text, ctx): QueueCursor => {
+    try {
+      const [needed, latestMs, reports, listKey] = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
+      if (int(needed) && int(latestMs) && int(reports) && typeof listKey === 'string' && !unstorableText(listKey))
+        return { needed, latestMs, reports, listKey };
+    } catch {}
+    ctx.addIssue({ code: 'custom', message: 'not a cursor this service gave out' });
+    return z.NEVER;
+  });
+
+export const confirmationQueueQuery = z.object({
+  cursor: queueCursor.optional().openapi({ type: 'string', description: 'the nextCursor of the previous page' }),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+});
+
+export const confirmationQueueItem = z
+  .object({
+    listKey: z.string(),
+    missing: z.object({
+      organisations: z.number().int(),
+      countries: z.number().int(),
+      text: z.string().openapi({ example: 'one more country' }),
+    }),
+    reports: z.number().int(),
+    confirmingOrganisations: z.number().int(),
+    confirmingCountries: z.number().int(),
+    latestOnlineAt: nullableIsoOut.openapi({ description: 'when the material was last confirmed online' }),
+  })
+  .openapi('ConfirmationQueueItem');
+
+export const confirmationQueue = z
+  .object({
+    total: z.number().int().openapi({ description: 'domains in the queue for you' }),
+    items: z.array(confirmationQueueItem),
+    nextCursor: z.string().nullable(),
+  })
+  .openapi('ConfirmationQueue');
