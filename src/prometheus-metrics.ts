@@ -7,6 +7,7 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { Db } from './db/database.ts';
 import { listStatus } from './db/repositories/builds.ts';
+import { TIME_TO_LISTING_BUCKETS, timeToListingDistribution } from './db/repositories/first-listings.ts';
 import type { Logger } from './logger.ts';
 import type { Metrics } from './metrics.ts';
 
@@ -113,6 +114,34 @@ export function createPrometheusMetrics(deps: { db: Db; clock: () => Date; log: 
     'Seconds since the last build that succeeded (changed or unchanged) ended; absent before the first',
     (s) => (s.lastSuccessAt ? Math.max(0, (deps.clock().getTime() - s.lastSuccessAt.getTime()) / 1000) : null),
   );
+
+  // Read from the database at each scrape, like the list gauges: one row per listed domain, so
+  // every instance reports the same distribution and each domain counts once, restarts or not.
+  const timeToListing = 'worstof_time_to_listing_seconds';
+  const timeToListingHelp =
+    'Seconds from the first report of a domain to the first version that listed it, each listed domain once';
+  // prom-client's Histogram only counts observations made in this process; the registry takes
+  // any object with a name and get(), which here reads the counts from the database.
+  registry.registerMetric({
+    name: timeToListing,
+    help: timeToListingHelp,
+    type: 'histogram',
+    get: async () => {
+      const values = await timeToListingDistribution(deps.db, TIME_TO_LISTING_BUCKETS).then(
+        (d) => [
+          ...d.buckets.map((b) => ({ metricName: `${timeToListing}_bucket`, labels: { le: b.le }, value: b.count })),
+          { metricName: `${timeToListing}_bucket`, labels: { le: '+Inf' }, value: d.count },
+          { metricName: `${timeToListing}_sum`, labels: {}, value: d.sum },
+          { metricName: `${timeToListing}_count`, labels: {}, value: d.count },
+        ],
+        (error) => {
+          deps.log.warn({ err: error }, 'metrics: could not read the time to listing');
+          return [];
+        },
+      );
+      return { name: timeToListing, help: timeToListingHelp, type: 'histogram', values, aggregator: 'sum' };
+    },
+  } as unknown as Histogram);
 
   return {
     request: (r) => requests.labels(method(r.method), r.route, String(r.status)).observe(r.seconds),

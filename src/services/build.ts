@@ -17,6 +17,7 @@ import { failureMessage } from '../db/errors.ts';
 import { recordAudit } from '../db/repositories/audit.ts';
 import { recordBuildRun } from '../db/repositories/builds.ts';
 import { aggregateEvidence } from '../db/repositories/evidence.ts';
+import { recordFirstListings } from '../db/repositories/first-listings.ts';
 import {
   applyListingChanges,
   insertArtifacts,
@@ -168,6 +169,7 @@ async function compile(deps: Deps, tx: Db, now: Date): Promise<Omit<BuildResult,
     expiresAt: new Date(payload.exp * 1000),
   });
   await applyListingChanges(tx, version, added, removed);
+  await recordFirstListings(tx, version, now);
   // One statement per artifact: the driver encodes bytea parameters on the serving thread, and
   // all of them in one statement (~34 MB at 100k entries) held pulls for ~0.9 s.
   for (const format of formats) await insertArtifacts(tx, [{ version, format, ...rendered[format] }]);

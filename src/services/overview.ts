@@ -5,16 +5,22 @@
 import { readManifest } from '../core/manifest.ts';
 import { recentBuildRuns } from '../db/repositories/builds.ts';
 import { countOpenDelistingRequests } from '../db/repositories/decisions.ts';
+import {
+  TIME_TO_LISTING_BUCKETS,
+  timeToListingDistribution,
+  versionTimeToListing,
+} from '../db/repositories/first-listings.ts';
 import { getSnapshot, latestSnapshot, recentSnapshots, versionChanges } from '../db/repositories/snapshots.ts';
 import type { Deps } from '../deps.ts';
 import { NotFoundError } from './errors.ts';
 
 export async function dashboardSummary(deps: Deps, recentVersions = 30) {
-  const [latest, runs, openDelistingRequests, versions] = await Promise.all([
+  const [latest, runs, openDelistingRequests, versions, timeToListing] = await Promise.all([
     latestSnapshot(deps.db),
     recentBuildRuns(deps.db, 1),
     countOpenDelistingRequests(deps.db),
     recentSnapshots(deps.db, recentVersions),
+    timeToListingDistribution(deps.db, TIME_TO_LISTING_BUCKETS),
   ]);
   return {
     latest: latest
@@ -31,6 +37,8 @@ export async function dashboardSummary(deps: Deps, recentVersions = 30) {
     openDelistingRequests,
     /** Oldest first, as a chart reads them. */
     versions: versions.reverse(),
+    /** From first report to first listing, over every domain ever listed (cumulative counts per bound). */
+    timeToListing,
   };
 }
 
@@ -55,10 +63,11 @@ export async function versionDetail(
 ) {
   const snapshot = await getSnapshot(deps.db, version);
   if (!snapshot) throw new NotFoundError('unknown_version', `there is no version ${version}`);
-  const [added, removed, latest] = await Promise.all([
+  const [added, removed, latest, timeToListing] = await Promise.all([
     versionChanges(deps.db, version, 'added', page.addedAfter, page.limit + 1),
     versionChanges(deps.db, version, 'removed', page.removedAfter, page.limit + 1),
     latestSnapshot(deps.db),
+    versionTimeToListing(deps.db, version),
   ]);
   const paged = (keys: string[]) => ({
     items: keys.slice(0, page.limit),
@@ -69,6 +78,7 @@ export async function versionDetail(
     snapshot: row,
     latestVersion: latest?.version ?? version,
     manifest: readManifest(jws),
+    timeToListing,
     added: paged(added),
     removed: paged(removed),
   };

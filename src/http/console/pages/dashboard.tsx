@@ -4,8 +4,52 @@ import { dashboardSummary } from '../../../services/overview.ts';
 import type { ConsoleEnv, ConsoleKit } from '../env.ts';
 import { requireUser } from '../guard.tsx';
 import { VersionChart } from '../views/chart.tsx';
-import { Badge, count, duration, VersionLink, When } from '../views/components.tsx';
+import { Badge, count, duration, VersionLink, When, waited } from '../views/components.tsx';
 import { page } from '../views/layout.tsx';
+
+/**
+ * How long listed domains waited from their first report to their first listing, every domain
+ * ever listed counted once: the effect the confirmation queue should have shows here.
+ */
+function TimeToListing(props: { distribution: { count: number; buckets: { le: number; count: number }[] } }) {
+  const { count: total, buckets } = props.distribution;
+  return (
+    <section class="card" aria-labelledby="ttl-heading">
+      <h2 id="ttl-heading">Time from first report to listing</h2>
+      {total === 0 ? (
+        <p class="muted">No domain listed yet.</p>
+      ) : (
+        <table>
+          <caption>
+            {count(total)} listed {total === 1 ? 'domain' : 'domains'}, each counted once (see also the{' '}
+            <a href="/console/confirmation-queue">confirmation queue</a>)
+          </caption>
+          <thead>
+            <tr>
+              <th scope="col">From first report to listing</th>
+              <th scope="col">Domains</th>
+              <th scope="col">Share</th>
+            </tr>
+          </thead>
+          <tbody>
+            {buckets.map((b, i) => (
+              <tr>
+                <td>{i === 0 ? `up to ${waited(b.le)}` : `${waited(buckets[i - 1]!.le)} to ${waited(b.le)}`}</td>
+                <td>{count(b.count - (buckets[i - 1]?.count ?? 0))}</td>
+                <td>{`${Math.round((100 * b.count) / total)}% in all`}</td>
+              </tr>
+            ))}
+            <tr>
+              <td>longer</td>
+              <td>{count(total - (buckets.at(-1)?.count ?? 0))}</td>
+              <td>100% in all</td>
+            </tr>
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
 
 export function registerDashboard(ui: Hono<ConsoleEnv>, kit: ConsoleKit): void {
   ui.get('/', requireUser(kit, 'analyst', 'admin', 'ncb'), async (c) => {
@@ -68,6 +112,7 @@ export function registerDashboard(ui: Hono<ConsoleEnv>, kit: ConsoleKit): void {
           </h2>
           <VersionChart points={summary.versions} />
         </section>
+        <TimeToListing distribution={summary.timeToListing} />
       </>,
     );
   });

@@ -5,7 +5,7 @@ import { versionDetail } from '../../../services/overview.ts';
 import type { ConsoleEnv, ConsoleKit } from '../env.ts';
 import { notFoundPage } from '../failures.tsx';
 import { requireUser } from '../guard.tsx';
-import { count, DomainLink, VersionLink, When } from '../views/components.tsx';
+import { count, DomainLink, VersionLink, When, waited } from '../views/components.tsx';
 import { page } from '../views/layout.tsx';
 
 const PAGE_SIZE = 100;
@@ -76,6 +76,14 @@ export function registerVersion(ui: Hono<ConsoleEnv>, kit: ConsoleKit): void {
               <dd>{count(s.addedCount)}</dd>
               <dt>Removed</dt>
               <dd>{count(s.removedCount)}</dd>
+              <dt>Listed for the first time</dt>
+              <dd>{count(d.timeToListing.firstListed)}</dd>
+              <dt>Their time from first report to listing</dt>
+              <dd>
+                {d.timeToListing.firstListed === 0
+                  ? '—'
+                  : `median ${waited(d.timeToListing.medianSeconds)}, longest ${waited(d.timeToListing.maxSeconds)}`}
+              </dd>
               <dt>Criteria version</dt>
               <dd>{s.criteriaVersion}</dd>
               <dt>Manifest SHA-256</dt>

@@ -21,6 +21,14 @@ export function duration(ms: number): string {
   return `${Math.round(ms / 60_000)} min`;
 }
 
+/** A wait in hours or days (time to listing): "40 min", "5.5 h", "12.3 d". */
+export function waited(seconds: number | null): string {
+  if (seconds === null) return '—';
+  if (seconds < 3600) return `${Math.round(seconds / 60)} min`;
+  if (seconds < 86_400) return `${(seconds / 3600).toFixed(1)} h`;
+  return `${(seconds / 86_400).toFixed(1)} d`;
+}
+
 export function Badge(props: { kind: string; children?: Child }) {
   return <span class={`badge ${props.kind}`}>{props.children ?? props.kind}</span>;
 }
