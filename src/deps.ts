@@ -8,6 +8,7 @@ import type { Logger } from './logger.ts';
 import type { Metrics } from './metrics.ts';
 import type { ArtifactCache } from './services/artifact-cache.ts';
 import type { ArtifactRenderer } from './services/artifact-rendering.ts';
+import type { BuildRequest, BuildResult } from './services/build-request.ts';
 import type { KeyVault } from './services/key-vault.ts';
 import type { WebhookSender } from './services/webhook-sender.ts';
 
@@ -38,4 +39,6 @@ export interface Deps {
   notifyDns?: (version: number) => void;
   /** Renders a build's artifacts (Node serve: on a worker thread); absent: inline. */
   renderArtifacts?: ArtifactRenderer;
+  /** Runs a build's transaction elsewhere (Node serve on PostgreSQL: build-thread.ts); absent: here. */
+  buildThread?: (request: BuildRequest) => Promise<BuildResult>;
 }

@@ -6,6 +6,7 @@
  */
 import type { IncomingMessage, Server } from 'node:http';
 import { type ServerType, serve } from '@hono/node-server';
+import { buildThread } from './build-thread.ts';
 import type { Config } from './config.ts';
 import { parseSigningKey } from './core/signing.ts';
 import { prepareDataDir } from './data-dir.ts';
@@ -69,11 +70,15 @@ export async function startNode(config: Config): Promise<NodeRuntime> {
   const log = createLogger(config.LOG_LEVEL);
   const opened = await openNode(config, log);
   const { database } = opened;
+  // On PostgreSQL the whole build runs on its own thread, which reads the same configuration
+  // from the environment serve read it from; on PGlite, whose statements run on this thread
+  // anyway, only the rendering can leave it.
+  const builder = database.kind === 'postgresql' ? buildThread(process.env) : null;
   const renderer = threadRenderer();
   const base: Deps = {
     ...opened.deps,
     metrics: createPrometheusMetrics(opened.deps),
-    renderArtifacts: renderer.render,
+    ...(builder ? { buildThread: builder.call } : { renderArtifacts: renderer.render }),
   };
   // Any Node instance that builds sends the NOTIFYs, whether or not it listens for DNS itself.
   const notifier = dnsNotifier(base);
@@ -93,14 +98,14 @@ export async function startNode(config: Config): Promise<NodeRuntime> {
       reject(new Error(listenFailure(error, config.HOST, config.PORT), { cause: error })),
     );
   }).catch(async (error) => {
-    await Promise.all([schedule?.stop(), debounced?.stop(), renderer.close()]);
+    await Promise.all([schedule?.stop(), debounced?.stop(), renderer.close(), builder?.close()]);
     await database.close();
     throw error;
   });
   const dns = config.WOL_DNS_LISTEN
     ? await startDnsListener(deps, config.WOL_DNS_LISTEN).catch(async (error) => {
         await new Promise<void>((resolve) => server.close(() => resolve()));
-        await Promise.all([schedule?.stop(), debounced?.stop(), renderer.close()]);
+        await Promise.all([schedule?.stop(), debounced?.stop(), renderer.close(), builder?.close()]);
         await database.close();
         throw error;
       })
@@ -111,6 +116,7 @@ export async function startNode(config: Config): Promise<NodeRuntime> {
       database: database.kind,
       schedule: config.WOL_BUILD_CRON,
       debounce: config.WOL_BUILD_DEBOUNCE,
+      builds: builder ? 'build thread' : 'render thread',
       ...(dns ? { dnsPort: dns.port } : {}),
     },
     'worstof is serving',
@@ -133,7 +139,7 @@ export async function startNode(config: Config): Promise<NodeRuntime> {
       await Promise.all([closed, dns?.stop(), schedule?.stop(), debounced?.stop()]);
       await Promise.all([stopNotifications(deps.db), notifier.stop()]);
       await flushPulls(deps.db).catch((error) => log.error({ err: error }, 'could not write the last pull records'));
-      await renderer.close();
+      await Promise.all([renderer.close(), builder?.close()]);
       await database.close();
       log.info({ signal }, 'stopped');
       return 0;

@@ -41,7 +41,7 @@ function driverError(error: unknown): unknown {
   return error instanceof DrizzleQueryError && error.cause ? error.cause : error;
 }
 
-function driverCode(error: unknown): string | undefined {
+export function driverCode(error: unknown): string | undefined {
   const code = (driverError(error) as { code?: unknown } | null)?.code;
   return typeof code === 'string' ? code : undefined;
 }

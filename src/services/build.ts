@@ -30,6 +30,7 @@ import {
 } from '../db/repositories/snapshots.ts';
 import type { Deps } from '../deps.ts';
 import { renderInline } from './artifact-rendering.ts';
+import type { BuildRequest, BuildResult, BuildTrigger } from './build-request.ts';
 import { activeCriteria } from './criteria.ts';
 import { activeSigningKey } from './keys.ts';
 import { notifyNewVersion } from './notifications.ts';
@@ -39,17 +40,6 @@ import { forgetLatest } from './pull-cache.ts';
 const BUILD_LOCK = 0x776f6c;
 /** Waits for a running build: the second builder then finds the entry set unchanged. */
 const sqlLock = sql`select pg_advisory_xact_lock(${BUILD_LOCK})`;
-
-export type BuildTrigger = 'schedule' | 'api' | 'console' | 'cli' | 'debounce' | 'test';
-
-export interface BuildResult {
-  version: number;
-  changed: boolean;
-  added: number;
-  removed: number;
-  entryCount: number;
-  durationMs: number;
-}
 
 export interface BuildOptions {
   trigger: BuildTrigger;
@@ -62,36 +52,11 @@ export async function buildSnapshot(deps: Deps, options: BuildOptions): Promise<
   const started = deps.clock();
   deps.log.info({ build: { trigger: options.trigger } }, 'build started');
   const t0 = performance.now();
+  const request = { trigger: options.trigger, actor: options.actor ?? null, startedAt: started };
   try {
-    const result = await inTransaction(deps.db, async (tx) => {
-      await tx.execute(sqlLock);
-      const outcome = await compile(deps, tx, started);
-      await options.beforeCommit?.(tx);
-      const durationMs = Math.round(performance.now() - t0);
-      await recordBuildRun(tx, {
-        trigger: options.trigger,
-        startedAt: started,
-        durationMs,
-        outcome: outcome.changed ? 'changed' : 'unchanged',
-        version: outcome.version,
-        added: outcome.added,
-        removed: outcome.removed,
-      });
-      if (outcome.changed)
-        await recordAudit(tx, {
-          actor: options.actor ?? null,
-          action: 'snapshot.build',
-          subject: `snapshot:${outcome.version}`,
-          detail: {
-            trigger: options.trigger,
-            added: outcome.added,
-            removed: outcome.removed,
-            entries: outcome.entryCount,
-          },
-          at: deps.clock(),
-        });
-      return { ...outcome, durationMs };
-    });
+    const result = await (deps.buildThread && !options.beforeCommit
+      ? deps.buildThread(request)
+      : commitBuild(deps, request, options.beforeCommit));
     if (result.changed) forgetLatest(deps.db);
     deps.log.info({ build: { trigger: options.trigger, ...result } }, 'build finished');
     const outcome = result.changed ? 'changed' : 'unchanged';
@@ -113,6 +78,47 @@ export async function buildSnapshot(deps: Deps, options: BuildOptions): Promise<
     }).catch((e) => deps.log.error({ err: e }, 'could not record the failed build'));
     throw error;
   }
+}
+
+/**
+ * The build's transaction, with nothing of the serving process in it (no caches, metrics or
+ * notifiers), so a build thread can run it on connections of its own.
+ */
+export async function commitBuild(
+  deps: Deps,
+  request: BuildRequest,
+  beforeCommit?: BuildOptions['beforeCommit'],
+): Promise<BuildResult> {
+  const t0 = performance.now();
+  return inTransaction(deps.db, async (tx) => {
+    await tx.execute(sqlLock);
+    const outcome = await compile(deps, tx, request.startedAt);
+    await beforeCommit?.(tx);
+    const durationMs = Math.round(performance.now() - t0);
+    await recordBuildRun(tx, {
+      trigger: request.trigger,
+      startedAt: request.startedAt,
+      durationMs,
+      outcome: outcome.changed ? 'changed' : 'unchanged',
+      version: outcome.version,
+      added: outcome.added,
+      removed: outcome.removed,
+    });
+    if (outcome.changed)
+      await recordAudit(tx, {
+        actor: request.actor,
+        action: 'snapshot.build',
+        subject: `snapshot:${outcome.version}`,
+        detail: {
+          trigger: request.trigger,
+          added: outcome.added,
+          removed: outcome.removed,
+          entries: outcome.entryCount,
+        },
+        at: deps.clock(),
+      });
+    return { ...outcome, durationMs };
+  });
 }
 
 async function compile(deps: Deps, tx: Db, now: Date): Promise<Omit<BuildResult, 'durationMs'>> {
