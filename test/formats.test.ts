@@ -67,6 +67,36 @@ e183220b699c10a83ca7be3433d228ed0860a5ecf9480f83e9655f16bad58908
 f0b91bbd9d133956270f6468b87997f88b333e595327c0796b898f9b8ada7d2a
 f1ad3e621f73e90c44fbd9a008f51aca7719c4f1d5829ecc36e1e81ec9f6f071
 `,
+  // PAN-OS domain list: `*.key` does not match `key` itself, hence both.
+  edl: `alice.zz-shared-host.com
+*.alice.zz-shared-host.com
+zz-abuse-two.com
+*.zz-abuse-two.com
+zzsmoke.net
+*.zzsmoke.net
+`,
+  fortigate: `alice.zz-shared-host.com
+*.alice.zz-shared-host.com
+zz-abuse-two.com
+*.zz-abuse-two.com
+zzsmoke.net
+*.zzsmoke.net
+`,
+  squid: `# worst-of version 42: a dstdomain list for squid (acl NAME dstdomain "/path/to/this/file")
+.alice.zz-shared-host.com
+.zz-abuse-two.com
+.zzsmoke.net
+`,
+  dnsmasq: `# worst-of version 42: dnsmasq configuration (conf-file=/path/to/this/file)
+local=/alice.zz-shared-host.com/
+local=/zz-abuse-two.com/
+local=/zzsmoke.net/
+`,
+  adblock: `! worst-of version 42
+||alice.zz-shared-host.com^
+||zz-abuse-two.com^
+||zzsmoke.net^
+`,
 };
 
 const expectedEmpty: Record<Format, string> = {
@@ -81,6 +111,11 @@ $TTL 300
 `,
   unbound: "# worst-of version 42: include inside unbound's server: clause\n",
   sha256: '',
+  edl: '',
+  fortigate: '',
+  squid: '# worst-of version 42: a dstdomain list for squid (acl NAME dstdomain "/path/to/this/file")\n',
+  dnsmasq: '# worst-of version 42: dnsmasq configuration (conf-file=/path/to/this/file)\n',
+  adblock: '! worst-of version 42\n',
 };
 
 describe('renderArtifact', () => {
@@ -126,7 +161,8 @@ zzsmoke.net CNAME stop.zz-isp.test.
     expect(render('csv', ips)).toBe('list_key,kind,listed_since_version\n198.51.100.7,ipv4,1\n2001:db8::7,ipv6,1\n');
     expect(render('sha256', ips).split('\n')).toHaveLength(3);
     expect(JSON.parse(render('json', ips)).count).toBe(2);
-    for (const format of ['hosts', 'rpz', 'unbound'] as const) expect(render(format, ips)).toBe(expectedEmpty[format]);
+    for (const format of ['hosts', 'rpz', 'unbound', 'edl', 'fortigate', 'squid', 'dnsmasq', 'adblock'] as const)
+      expect(render(format, ips)).toBe(expectedEmpty[format]);
   });
 
   it('keeps punycode and underscore labels as they are', () => {
@@ -165,6 +201,63 @@ zzsmoke.net CNAME .
     // The other formats have no such limits and keep every key.
     expect(render('txt', list)).toBe(`com.rpz-nsdname\n${kept}\n${tooLong}\nzzsmoke.net\n`);
     expect(render('unbound', list).split('\n')).toHaveLength(6);
+  });
+
+  // The longest key allowed: 253 characters, the most a DNS name has; `*.key` is then 255, PAN-OS's limit.
+  const longest = `${'a'.repeat(63)}.${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(57)}.com`;
+  it('renders the longest allowed key whole in every firewall, proxy and filter format', () => {
+    expect(longest).toHaveLength(253);
+    const list: Entry[] = [{ key: longest, since: 1 }];
+    expect(render('edl', list)).toBe(`${longest}\n*.${longest}\n`);
+    expect(`*.${longest}`).toHaveLength(255);
+    expect(render('fortigate', list)).toBe(`${longest}\n*.${longest}\n`);
+    expect(render('squid', list)).toBe(`${expectedEmpty.squid}.${longest}\n`);
+    expect(render('dnsmasq', list)).toBe(`${expectedEmpty.dnsmasq}local=/${longest}/\n`);
+    expect(render('adblock', list)).toBe(`${expectedEmpty.adblock}||${longest}^\n`);
+    // A key one character longer is not a list key at all.
+    expect(() => render('txt', [{ key: `a${longest}`, since: 1 }])).toThrow(RangeError);
+  });
+
+  it('leaves out of the firewall, proxy and filter formats a key under another listed key', () => {
+    const list: Entry[] = [
+      { key: 'a.b.zz-shared-host.com', since: 1 }, // under b.zz-shared-host.com
+      { key: 'alice.zz-shared-host.com', since: 1 }, // under zz-shared-host.com
+      { key: 'b.zz-shared-host.com', since: 1 }, // under zz-shared-host.com
+      { key: 'xzz-shared-host.com', since: 1 }, // not under it: another domain
+      { key: 'zz-shared-host.com', since: 1 },
+      { key: 'zz_under.zzsmoke.net', since: 1 }, // no parent listed
+    ];
+    expect(render('edl', list)).toBe(`xzz-shared-host.com
+*.xzz-shared-host.com
+zz-shared-host.com
+*.zz-shared-host.com
+zz_under.zzsmoke.net
+*.zz_under.zzsmoke.net
+`);
+    expect(render('fortigate', list)).toBe(render('edl', list));
+    expect(render('squid', list)).toBe(`${expectedEmpty.squid}.xzz-shared-host.com
+.zz-shared-host.com
+.zz_under.zzsmoke.net
+`);
+    expect(render('dnsmasq', list)).toBe(`${expectedEmpty.dnsmasq}local=/xzz-shared-host.com/
+local=/zz-shared-host.com/
+local=/zz_under.zzsmoke.net/
+`);
+    expect(render('adblock', list)).toBe(`${expectedEmpty.adblock}||xzz-shared-host.com^
+||zz-shared-host.com^
+||zz_under.zzsmoke.net^
+`);
+    // The other formats list every key.
+    expect(render('txt', list).split('\n')).toHaveLength(7);
+    expect(render('unbound', list).split('\n')).toHaveLength(8);
+  });
+
+  it('keeps punycode keys as they are in the firewall, proxy and filter formats', () => {
+    const list: Entry[] = [{ key: 'xn--zz-bcher-f2a.com', since: 1 }];
+    expect(render('edl', list)).toBe('xn--zz-bcher-f2a.com\n*.xn--zz-bcher-f2a.com\n');
+    expect(render('squid', list)).toBe(`${expectedEmpty.squid}.xn--zz-bcher-f2a.com\n`);
+    expect(render('dnsmasq', list)).toBe(`${expectedEmpty.dnsmasq}local=/xn--zz-bcher-f2a.com/\n`);
+    expect(render('adblock', list)).toBe(`${expectedEmpty.adblock}||xn--zz-bcher-f2a.com^\n`);
   });
 
   const bad: [label: string, list: Entry[], ctx: Partial<RenderContext>][] = [

@@ -11,8 +11,23 @@
  */
 import { createHash } from 'node:crypto';
 import type { HostKind } from './canonicalize.ts';
+import { adblockLines, dnsmasqLines, exactAndWildcard, squidLines } from './firewall-formats.ts';
 
-export const formats = ['txt', 'json', 'csv', 'hosts', 'rpz', 'unbound', 'sha256'] as const;
+/** New formats go at the end: the manifest lists artifacts in this order. */
+export const formats = [
+  'txt',
+  'json',
+  'csv',
+  'hosts',
+  'rpz',
+  'unbound',
+  'sha256',
+  'edl',
+  'fortigate',
+  'squid',
+  'dnsmasq',
+  'adblock',
+] as const;
 export type Format = (typeof formats)[number];
 
 export const contentTypes: Record<Format, string> = {
@@ -24,6 +39,11 @@ export const contentTypes: Record<Format, string> = {
   rpz: 'text/dns',
   unbound: 'text/plain; charset=utf-8',
   sha256: 'text/plain; charset=utf-8',
+  edl: 'text/plain; charset=utf-8',
+  fortigate: 'text/plain; charset=utf-8',
+  squid: 'text/plain; charset=utf-8',
+  dnsmasq: 'text/plain; charset=utf-8',
+  adblock: 'text/plain; charset=utf-8',
 };
 
 /** A listed key and the snapshot version it has been listed since. */
@@ -117,7 +137,16 @@ const renderers: Record<Format, Renderer> = {
 
   // Sorted by hash, not by key, so the order says nothing about the keys.
   sha256: (entries) => lines(entries.map((entry) => createHash('sha256').update(entry.key).digest('hex')).sort()),
+
+  // Firewalls, proxies and filtering resolvers (firewall-formats.ts): domains only.
+  edl: (entries) => lines(exactAndWildcard(domains(entries))),
+  fortigate: (entries) => lines(exactAndWildcard(domains(entries))),
+  squid: (entries, context) => lines(squidLines(domains(entries), header(context))),
+  dnsmasq: (entries, context) => lines(dnsmasqLines(domains(entries), header(context))),
+  adblock: (entries, context) => lines(adblockLines(domains(entries), header(context))),
 };
+
+const header = (context: RenderContext) => `${context.list} version ${context.version}`;
 
 /**
  * Owner names are relative to the zone origin (no `$ORIGIN`), so the zone works under

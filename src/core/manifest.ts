@@ -13,6 +13,14 @@ export const TIMESTAMP_TYP = 'wol-timestamp+jws';
 const sha256 = z.string().regex(/^[0-9a-f]{64}$/);
 const artifactSummary = z.object({ sha256, bytes: z.number().int().min(0) });
 
+/**
+ * Any format name, not only the ones this code renders: a manifest from before a format was
+ * added lacks it, and one from a newer server lists formats this client does not know. A
+ * closed record would refuse both, failing every client one release behind or ahead. Every
+ * manifest has the txt artifact (its digest is the entry list's).
+ */
+const artifactsSummary = z.object({ txt: artifactSummary }).catchall(artifactSummary);
+
 export const manifestPayload = z.object({
   list: z.literal(LIST_NAME),
   version: z.number().int().min(1),
@@ -21,7 +29,7 @@ export const manifestPayload = z.object({
   criteria: z.object({ version: z.number().int(), sha256 }),
   previous: z.object({ version: z.number().int(), manifestSha256: sha256 }).nullable(),
   entries: z.object({ count: z.number().int().min(0), sha256 }),
-  artifacts: z.record(z.enum(formats), artifactSummary),
+  artifacts: artifactsSummary,
 });
 export type ManifestPayload = z.infer<typeof manifestPayload>;
 

@@ -1,15 +1,16 @@
 /**
  * buildSnapshot: the one build, called by the schedule, POST /v1/builds, the CLI and the
  * Workers cron. In one transaction under an advisory lock: aggregate evidence, evaluate,
- * compare with the latest snapshot; if the entry set changed, write the next version
- * (listings, artifacts in every format, the signed manifest). Either way the signed
- * timestamp is refreshed. A failure rolls everything back: the previous version stays latest.
+ * compare with the latest snapshot; if the entry set changed (or the latest lacks a format
+ * added since), write the next version (listings, artifacts in every format, the signed
+ * manifest). Either way the signed timestamp is refreshed. A failure rolls everything back:
+ * the previous version stays latest.
  */
 import { sql } from 'drizzle-orm';
 import { evaluate } from '../core/criteria.ts';
 import { bytewise, diffKeys } from '../core/diff.ts';
 import { type Entry, formats } from '../core/formats.ts';
-import { buildManifest, buildTimestamp, MANIFEST_TYP, TIMESTAMP_TYP } from '../core/manifest.ts';
+import { buildManifest, buildTimestamp, MANIFEST_TYP, readManifest, TIMESTAMP_TYP } from '../core/manifest.ts';
 import { type SigningKey, signCompact } from '../core/signing.ts';
 import { sha256Hex } from '../core/tokens.ts';
 import { type Db, inTransaction } from '../db/database.ts';
@@ -130,7 +131,7 @@ async function compile(deps: Deps, tx: Db, now: Date): Promise<Omit<BuildResult,
   const latest = await latestSnapshot(tx);
   const key = await activeSigningKey(deps, tx);
 
-  if (latest && added.length === 0 && removed.length === 0) {
+  if (latest && added.length === 0 && removed.length === 0 && !lacksFormats(latest)) {
     await refreshTimestamp(deps, tx, latest, key, now);
     return { version: latest.version, changed: false, added: 0, removed: 0, entryCount: latest.entryCount };
   }
@@ -182,6 +183,16 @@ async function compile(deps: Deps, tx: Db, now: Date): Promise<Omit<BuildResult,
   await pruneArtifacts(tx, version, deps.config.WOL_KEEP_VERSIONS);
   await refreshTimestamp(deps, tx, { version, manifestSha256 }, key, now);
   return { version, changed: true, added: added.length, removed: removed.length, entryCount: entries.length };
+}
+
+/**
+ * A version built before a format existed has no artifact in it, and its signed manifest
+ * cannot gain one: the next build publishes a new version with the same entries instead of
+ * leaving that format's `latest` gone until the list next changes.
+ */
+function lacksFormats(latest: SnapshotRow): boolean {
+  const signed = readManifest(latest.manifest).payload.artifacts;
+  return formats.some((format) => !(format in signed));
 }
 
 async function refreshTimestamp(

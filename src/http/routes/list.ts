@@ -5,7 +5,7 @@
  */
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { contentTypes } from '../../core/formats.ts';
+import { contentTypes, formats } from '../../core/formats.ts';
 import type { Deps } from '../../deps.ts';
 import {
   type ArtifactAnswer,
@@ -194,7 +194,7 @@ export function registerList(app: App, deps: Deps): void {
       operationId: 'getListFile',
       tags: ['list'],
       summary: 'An artifact: latest.{format} (revalidate) or {version}.{format} (immutable)',
-      description: 'Formats: txt, json, csv, hosts, rpz, unbound, sha256. Send If-None-Match with the ETag for a 304.',
+      description: `Formats: ${formats.join(', ')}. Send If-None-Match with the ETag (or If-Modified-Since with Last-Modified) for a 304.`,
       middleware: [pullers],
       security: PULL_SECURITY,
       request: {
