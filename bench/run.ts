@@ -13,9 +13,14 @@ import { openBenchDatabase } from './database.ts';
 import { benchFreshness } from './freshness.ts';
 import { benchIngest } from './ingest.ts';
 import { benchPull } from './pull.ts';
-import { benchPullDuringBuild } from './pull-during-build.ts';
+import { benchPullDuringBuild, type PullDuringBuild } from './pull-during-build.ts';
 import { benchRemoval } from './removal.ts';
 import { seedOrganisations } from './seed.ts';
+
+const onBuildThread = (figure: PullDuringBuild['buildThread']) =>
+  figure
+    ? `; on the build thread p99 ${figure.p99Ms} ms (max ${figure.maxMs}, build ${figure.buildMs} ms, longest stall of the serving thread ${figure.loopMaxMs} ms)`
+    : '';
 
 const { values } = parseArgs({
   options: { quick: { type: 'boolean', default: false }, json: { type: 'boolean', default: false } },
@@ -73,9 +78,9 @@ try {
   );
 
   log('304 pulls during a build (p99, autocannon, 16 connections; the render thread keeps the serving thread free)');
-  const duringBuild = await benchPullDuringBuild(deps, plan.pullEntries, Math.max(plan.pullSeconds, 6));
+  const duringBuild = await benchPullDuringBuild(deps, plan.pullEntries, Math.max(plan.pullSeconds, 6), database.url);
   log(
-    `  ${duringBuild.entries.toLocaleString('en')} entries: no build p99 ${duringBuild.idleP99Ms} ms; build rendering inline p99 ${duringBuild.inline.p99Ms} ms (max ${duringBuild.inline.maxMs}, build ${duringBuild.inline.buildMs} ms); on the render thread p99 ${duringBuild.thread.p99Ms} ms (max ${duringBuild.thread.maxMs}, build ${duringBuild.thread.buildMs} ms)`,
+    `  ${duringBuild.entries.toLocaleString('en')} entries: no build p99 ${duringBuild.idleP99Ms} ms; build rendering inline p99 ${duringBuild.inline.p99Ms} ms (max ${duringBuild.inline.maxMs}, build ${duringBuild.inline.buildMs} ms); on the render thread p99 ${duringBuild.thread.p99Ms} ms (max ${duringBuild.thread.maxMs}, build ${duringBuild.thread.buildMs} ms)${onBuildThread(duringBuild.buildThread)}`,
   );
 
   log('removal latency (every report of a listed domain observed offline, a build at once, then a pull; median of 5)');
