@@ -114,7 +114,15 @@ describe(`unstorable text on ${databaseName}`, () => {
           status: 'rejected',
           error: { code: 'validation_failed', field: 'assessment.analystRef', message: expect.any(String) },
         },
-        { summary: { lines: 3, created: 2, existing: 0, rejected: 1 } },
+        {
+          summary: {
+            lines: 3,
+            created: 2,
+            existing: 0,
+            rejected: 1,
+            known: { url: 0, key: 0, listed: 0, content: 0 },
+          },
+        },
       ]);
     });
 

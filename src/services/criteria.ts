@@ -6,6 +6,7 @@ import { recordAudit } from '../db/repositories/audit.ts';
 import {
   activeCriteriaRow,
   type CriteriaRow,
+  ensureActiveCriteria,
   insertActiveCriteria,
   listCriteriaRows,
 } from '../db/repositories/criteria.ts';
@@ -31,7 +32,7 @@ function toActive(row: CriteriaRow): ActiveCriteria {
 
 /** The active set; on a new database, the default (IWOL's) becomes version 1. Call inside a transaction. */
 export async function activeCriteria(tx: Db): Promise<ActiveCriteria> {
-  return toActive((await activeCriteriaRow(tx)) ?? (await insertActiveCriteria(tx, defaultCriteria, null)));
+  return toActive((await activeCriteriaRow(tx)) ?? (await ensureActiveCriteria(tx, defaultCriteria)));
 }
 
 export async function criteriaHistory(deps: Deps) {

@@ -78,6 +78,7 @@ export const access: Record<string, Who[] | 'public'> = {
   'GET /console/versions/:version': 'public',
   'GET /console/delisting': 'public',
   'POST /console/delisting/:id/decision': 'public',
+  'GET /console/confirmation-queue': 'public',
   'GET /console/ncb': 'public',
   'POST /console/ncb/credentials': 'public',
   'POST /console/ncb/credentials/:id/revoke': 'public',

@@ -1,5 +1,5 @@
 /** Criteria sets: versioned definitions; exactly one is active. */
-import { desc, eq } from 'drizzle-orm';
+import { desc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../database.ts';
 import { criteriaSets } from '../schema.ts';
 
@@ -17,6 +17,19 @@ export async function listCriteriaRows(db: Db): Promise<CriteriaRow[]> {
 export async function getCriteriaRow(db: Db, version: number): Promise<CriteriaRow | undefined> {
   const [row] = await db.select().from(criteriaSets).where(eq(criteriaSets.version, version));
   return row;
+}
+
+/**
+ * The default set as version 1 unless a set is active; two first uses at once both find none, and
+ * the one-active index makes the later wait for the earlier and then read its row.
+ */
+export async function ensureActiveCriteria(db: Db, definition: unknown): Promise<CriteriaRow> {
+  const [row] = await db
+    .insert(criteriaSets)
+    .values({ definition, createdBy: null, active: true })
+    .onConflictDoNothing({ target: criteriaSets.active, where: sql`${criteriaSets.active}` })
+    .returning();
+  return row ?? (await activeCriteriaRow(db))!;
 }
 
 /** Makes `definition` the active set, as a new version. */
