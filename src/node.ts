@@ -19,6 +19,7 @@ import { dnsNotifier } from './dns/notify.ts';
 import { type App, createApp } from './http/app.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createPrometheusMetrics } from './prometheus-metrics.ts';
+import { loadPullClient, pullClientPath } from './pull-client-file.ts';
 import { threadRenderer } from './render-thread.ts';
 import { assertSchedulable, startSchedule } from './schedule/cron.ts';
 import { startDebouncedBuilds } from './schedule/debounce.ts';
@@ -85,8 +86,17 @@ export async function startNode(config: Config): Promise<NodeRuntime> {
   const deps: Deps = { ...base, notifyDns: notifier.notify };
   const schedule = config.WOL_BUILD_CRON === 'off' ? null : startSchedule(deps, config.WOL_BUILD_CRON);
   const debounced = config.WOL_BUILD_DEBOUNCE === null ? null : startDebouncedBuilds(deps, config.WOL_BUILD_DEBOUNCE);
+  // Without the bundle the service still serves everything else; /client says it cannot.
+  const pullClient = await loadPullClient().catch((error: NodeJS.ErrnoException) => {
+    log.warn(
+      { file: pullClientPath, error: error.code ?? error.message },
+      'no ISP client to serve (/client answers 503): run `npm run build:client` (npm install does) and restart',
+    );
+    return undefined;
+  });
   const app = createApp({
     ...deps,
+    ...(pullClient ? { pullClient } : {}),
     nextScheduledBuild: () => schedule?.nextRun() ?? null,
     ...(debounced ? { evidenceChanged: debounced.trigger } : {}),
   });
@@ -110,17 +120,6 @@ export async function startNode(config: Config): Promise<NodeRuntime> {
         throw error;
       })
     : null;
-  log.info(
-    {
-      port,
-      database: database.kind,
-      schedule: config.WOL_BUILD_CRON,
-      debounce: config.WOL_BUILD_DEBOUNCE,
-      builds: builder ? 'build thread' : 'render thread',
-      ...(dns ? { dnsPort: dns.port } : {}),
-    },
-    'worstof is serving',
-  );
 
   /**
    * The stop, in order: refuse new connections; let in-flight requests (an API build among
@@ -175,6 +174,18 @@ export async function startNode(config: Config): Promise<NodeRuntime> {
     process.on('SIGTERM', () => onSignal('SIGTERM'));
     process.on('SIGINT', () => onSignal('SIGINT'));
   });
+  // Only now: a supervisor (or a test) that signals as soon as it reads this line finds the handlers in place.
+  log.info(
+    {
+      port,
+      database: database.kind,
+      schedule: config.WOL_BUILD_CRON,
+      debounce: config.WOL_BUILD_DEBOUNCE,
+      builds: builder ? 'build thread' : 'render thread',
+      ...(dns ? { dnsPort: dns.port } : {}),
+    },
+    'worstof is serving',
+  );
   return { done };
 }
 
