@@ -9,6 +9,8 @@ import {
   renderArtifact,
 } from '../src/core/formats.ts';
 
+import { longestDomain } from './support/names.ts';
+
 // Literal before/after fixtures: entries in, the exact artifact text out.
 const entries: Entry[] = [
   { key: '198.51.100.7', since: 3 },
@@ -203,8 +205,8 @@ zzsmoke.net CNAME .
     expect(render('unbound', list).split('\n')).toHaveLength(6);
   });
 
-  // The longest key allowed: 253 characters, the most a DNS name has; `*.key` is then 255, PAN-OS's limit.
-  const longest = `${'a'.repeat(63)}.${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(57)}.com`;
+  // The longest key allowed: `*.key` is then 255 characters, PAN-OS's limit.
+  const longest = longestDomain;
   it('renders the longest allowed key whole in every firewall, proxy and filter format', () => {
     expect(longest).toHaveLength(253);
     const list: Entry[] = [{ key: longest, since: 1 }];

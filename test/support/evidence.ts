@@ -39,3 +39,13 @@ export async function listed(ctx: TestContext, a: Actors): Promise<string[]> {
   if (res.status !== 200) throw new Error(`latest.txt answered ${res.status}: ${await res.text()}`);
   return (await res.text()).split('\n').filter(Boolean);
 }
+
+/** Lists full hostnames under `domain` instead of the registrable domain (shared hosting). */
+export async function listHostnames(ctx: TestContext, a: Actors, domain: string): Promise<void> {
+  await ok(
+    ctx.call('PUT', `/v1/domains/${domain}/policy`, {
+      token: a.analyst,
+      body: { granularity: 'hostname', reason: 'hosts of many sites' },
+    }),
+  );
+}
