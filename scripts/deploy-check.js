@@ -20,6 +20,7 @@ const FORBIDDEN = [
   'src/logger.ts',
   'src/services/file-key-vault.ts',
   'src/services/node-webhook-sender.ts',
+  'src/pull-client-file.ts',
   'src/schedule/',
   'src/cli/',
 ];

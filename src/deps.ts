@@ -12,6 +12,12 @@ import type { BuildRequest, BuildResult } from './services/build-request.ts';
 import type { KeyVault } from './services/key-vault.ts';
 import type { WebhookSender } from './services/webhook-sender.ts';
 
+/** The ISP client, one JavaScript file, as /client/worstof-pull.mjs serves it. */
+export interface PullClient {
+  script: Uint8Array<ArrayBuffer>;
+  sha256: string;
+}
+
 export interface Deps {
   db: Db;
   config: Config;
@@ -41,4 +47,6 @@ export interface Deps {
   renderArtifacts?: ArtifactRenderer;
   /** Runs a build's transaction elsewhere (Node serve on PostgreSQL: build-thread.ts); absent: here. */
   buildThread?: (request: BuildRequest) => Promise<BuildResult>;
+  /** The bundled ISP client (Node: read at start, pull-client-file.ts); absent: /client answers 503. */
+  pullClient?: PullClient;
 }

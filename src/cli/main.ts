@@ -1,5 +1,4 @@
 /** `worstof <command>`: the command line. Each command lives in its own file. */
-import { UsageError } from './args.ts';
 import { backupCommand, restoreCommand } from './backup.ts';
 import { buildCommand } from './build.ts';
 import { canonicalizeCommand } from './canonicalize.ts';
@@ -7,10 +6,9 @@ import { importCommand } from './import.ts';
 import { keysCommand } from './keys.ts';
 import { migrateCommand } from './migrate.ts';
 import { pullCommand } from './pull.ts';
+import { type Command, runCommand } from './run-command.ts';
 import { serveCommand } from './serve.ts';
 import { verifyCommand } from './verify.ts';
-
-export type Command = (args: string[]) => Promise<number>;
 
 const commands: Record<string, { run: Command; help: string }> = {
   serve: { run: serveCommand, help: 'serve the API and run the build schedule (what npm start runs)' },
@@ -31,7 +29,7 @@ const commands: Record<string, { run: Command; help: string }> = {
 export async function main(argv: string[]): Promise<number> {
   const [name, ...args] = argv;
   const command = name ? commands[name] : undefined;
-  if (!command) {
+  if (!name || !command) {
     const list = Object.entries(commands).map(([n, c]) => `  ${n.padEnd(14)} ${c.help}`);
     const out = `usage: worstof <command> [options]\n\ncommands:\n${list.join('\n')}\n`;
     if (name && name !== 'help' && name !== '--help') {
@@ -41,10 +39,5 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(out);
     return 0;
   }
-  try {
-    return await command.run(args);
-  } catch (error) {
-    process.stderr.write(`worstof ${name}: ${error instanceof Error ? error.message : String(error)}\n`);
-    return error instanceof UsageError ? 2 : 1;
-  }
+  return runCommand(name, command.run, args);
 }

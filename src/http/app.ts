@@ -12,6 +12,7 @@ import { problem, problemResponse, toProblem, zodProblem } from './problem.ts';
 import { requestIds } from './request-id.ts';
 import { requestLog } from './request-log.ts';
 import { registerBuilds } from './routes/builds.ts';
+import { registerClient } from './routes/client.ts';
 import { registerConfirmationQueue } from './routes/confirmation-queue.ts';
 import { registerCredentials } from './routes/credentials.ts';
 import { registerDelisting } from './routes/delisting.ts';
@@ -89,6 +90,7 @@ export function createApp(deps: Deps): App {
   registerWebhooks(app, deps);
   registerMetrics(app, deps);
   registerDocs(app, deps);
+  registerClient(app, deps);
   registerConsole(app, deps);
 
   app.notFound((c) => problemResponse(c, problem(404, 'not_found', `no route for ${c.req.method} ${c.req.path}`)));

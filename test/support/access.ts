@@ -15,6 +15,9 @@ export const access: Record<string, Who[] | 'public'> = {
   'GET /openapi.json': 'public',
   'GET /docs': 'public',
   'GET /docs/assets/:file': 'public',
+  // The ISP client and its install page hold no secret (test/pull-client.test.ts).
+  'GET /client': 'public',
+  'GET /client/worstof-pull.mjs': 'public',
   'POST /v1/organisations': ['admin'],
   'GET /v1/organisations': ['admin', 'analyst', 'ncb'],
   'POST /v1/credentials': ['admin', 'ncb'],

@@ -9,6 +9,7 @@ import { loadConfig } from '../../src/config.ts';
 import type { Deps } from '../../src/deps.ts';
 import { type App, createApp } from '../../src/http/app.ts';
 import { createLogger } from '../../src/logger.ts';
+import { loadPullClient } from '../../src/pull-client-file.ts';
 import { fileKeyVault } from '../../src/services/file-key-vault.ts';
 import { ensureSigningKey } from '../../src/services/keys.ts';
 import { nodeWebhookSender } from '../../src/services/node-webhook-sender.ts';
@@ -46,6 +47,7 @@ export async function createTestContext(env: Record<string, string> = {}): Promi
     log: createLogger(process.env.WOL_TEST_LOG ?? 'silent'),
     vault: fileKeyVault(dataDir, null),
     sendWebhook: nodeWebhookSender,
+    pullClient: await loadPullClient(),
   };
   await ensureSigningKey(deps, null);
   const app = createApp(deps);

@@ -1,8 +1,10 @@
 /**
  * Migrates one template database per run: a PGlite data dump, or a PostgreSQL database
  * when DATABASE_URL is set. Each test file clones it (test/support/database.ts), so no
- * test pays for initdb or migrations.
+ * test pays for initdb or migrations. Bundles the ISP client as npm install does, so the
+ * tests serve and run the client of the sources they test, not the one of the last install.
  */
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -22,6 +24,7 @@ declare module 'vitest' {
 }
 
 export default async function setup(project: TestProject) {
+  execFileSync('npm', ['run', '-s', 'build:client'], { stdio: ['ignore', 'ignore', 'inherit'] });
   const databaseUrl = process.env.DATABASE_URL || null;
   if (databaseUrl) {
     const template = `wol_template_${randomBytes(4).toString('hex')}`;
