@@ -4,6 +4,7 @@
  * noise). PostgreSQL when DATABASE_URL is set, else PGlite. Not a test: nothing here fails
  * a build; the targets are printed next to each figure.
  */
+import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { type BuildFigure, benchBuild } from './build.ts';
@@ -16,6 +17,16 @@ import { benchPull } from './pull.ts';
 import { benchPullDuringBuild, type PullDuringBuild } from './pull-during-build.ts';
 import { benchRemoval } from './removal.ts';
 import { seedOrganisations } from './seed.ts';
+import { benchZoneTransfer, type ZoneTransferFigure } from './zone-transfer.ts';
+
+const hasDig = () => {
+  try {
+    execFileSync('dig', ['-v'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+};
 
 const onBuildThread = (figure: PullDuringBuild['buildThread']) =>
   figure
@@ -98,6 +109,19 @@ try {
     `  ${freshness.entries.toLocaleString('en')} listed: ${freshness.latencyMs} ms = the ${debounceSeconds} s delay + ${freshness.overheadMs} ms (build ${freshness.buildMs} ms, then the pull)`,
   );
 
+  log('zone transfers (dig -y over TCP from the DNS listener; IXFR after 1% churn against the AXFR of that version)');
+  let zoneTransfer: ZoneTransferFigure | null = null;
+  if (hasDig()) {
+    zoneTransfer = await benchZoneTransfer(deps, plan.pullEntries);
+    const { axfr, ixfr } = zoneTransfer;
+    log(
+      `  AXFR of ${zoneTransfer.entries.toLocaleString('en')} entries: ${axfr.records.toLocaleString('en')} records in ${axfr.messages} messages, ${axfr.bytes.toLocaleString('en')} bytes; ${axfr.coldMs} ms first after the build, ${axfr.warmMs} ms after (median of 3)`,
+    );
+    log(
+      `  IXFR at 1% churn (${ixfr.churn}): ${ixfr.records} records, ${ixfr.bytes.toLocaleString('en')} bytes in ${ixfr.ms} ms vs AXFR ${ixfr.axfrBytes.toLocaleString('en')} bytes, ratio ${ixfr.ratio}`,
+    );
+  } else log('  skipped: dig is absent (bind9-dnsutils)');
+
   const canonicalize = await benchCanonicalize(plan.urls);
   log(
     `canonicalize: ${canonicalize.perSec} URLs/s vs tldts.parse ${canonicalize.tldtsPerSec}/s, ratio ${canonicalize.ratio}`,
@@ -121,6 +145,7 @@ try {
     removal,
     freshness,
     canonicalize,
+    zoneTransfer,
   };
   if (values.json) process.stdout.write(`${JSON.stringify(result)}\n`);
 } finally {
