@@ -3,6 +3,8 @@
  * free (a callback queued before the render runs before it ends), and a render failure
  * (a key the formats refuse) rejects with its message instead of hanging.
  */
+import { readdir, readFile } from 'node:fs/promises';
+import os from 'node:os';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Entry } from '../src/core/formats.ts';
 import { threadRenderer } from '../src/render-thread.ts';
@@ -32,6 +34,20 @@ describe('the render thread', () => {
       expect(other.gzipSha256, format).toBe(artifact.gzipSha256);
       expect(Buffer.from(other.bytes).equals(Buffer.from(artifact.bytes)), format).toBe(true);
     }
+  });
+
+  // Linux only: a thread's nice value is its own there, and this process's threads are listed in /proc.
+  it.skipIf(process.platform !== 'linux')('runs below the priority of the serving thread', async () => {
+    await renderer.render(entries.slice(0, 10), context);
+    const nice = async (task: string) => {
+      const stat = await readFile(`/proc/self/task/${task}/stat`, 'utf8');
+      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+    };
+    const tasks = await readdir('/proc/self/task');
+    const values = await Promise.all(tasks.map(nice));
+    const base = os.getPriority(0);
+    expect(await nice(String(process.pid))).toBe(base);
+    expect(values).toContain(Math.min(19, base + 10));
   });
 
   it('leaves the calling thread free while it renders', async () => {
