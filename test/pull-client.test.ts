@@ -3,14 +3,16 @@
  * HTTP, copied alone into an empty folder outside the repository with no node_modules above it,
  * run by `node` against a real server: it pulls, verifies, installs the RPZ, exits as
  * `worstof pull` does (4 for a tampered artifact, the file untouched), and /client prints its
- * sha256. Also through a real `serve` process, which reads the bundle npm install writes.
+ * sha256 in the README's install lines, which install it (and refuse a wrong sha256). Also
+ * through a real `serve` process, which reads the bundle npm install writes.
  */
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { chmod, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -27,6 +29,7 @@ import { startServe } from './support/serve.ts';
 let ctx: TestContext;
 let a: Actors;
 let dir: string;
+let elsewhere: string;
 let client: string;
 beforeAll(async () => {
   ctx = await createTestContext();
@@ -35,11 +38,13 @@ beforeAll(async () => {
   await report(ctx, a, 'http://zz-client-two.net/b');
   await build(ctx, a);
   dir = await mkdtemp(path.join(tmpdir(), 'wol-client-'));
+  elsewhere = await mkdtemp(path.join(tmpdir(), 'wol-client-install-'));
   client = path.join(dir, 'worstof-pull.mjs');
 });
 afterAll(async () => {
   await ctx.close();
   await rm(dir, { recursive: true, force: true });
+  await rm(elsewhere, { recursive: true, force: true });
 });
 
 /** The app on loopback, behind a front that may rewrite what the client receives. */
@@ -66,6 +71,19 @@ function runClient(args: string[], env: Record<string, string> = {}) {
     );
   });
 }
+
+/** The sh blocks of the README's client section: the install lines, the key set, the cron line. */
+function readmeBlocks(): string[] {
+  const readme = readFileSync('README.md', 'utf8');
+  const section = readme.slice(readme.indexOf('### The client, worstof-pull.mjs'), readme.indexOf('### BIND'));
+  return [...section.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1] as string);
+}
+
+const unescapeHtml = (text: string) =>
+  text.replace(
+    /&(amp|lt|gt|quot|#39);/g,
+    (_, name: string) => ({ amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'" })[name] ?? '',
+  );
 
 const manifestOf = async () =>
   payloadOf(await ctx.call('GET', '/v1/list/manifest', { token: a.isp }).then((r) => r.text())) as {
@@ -94,11 +112,21 @@ describe(`the ISP client file on ${databaseName}`, () => {
       expect(page.headers.get('content-type')).toMatch(/^text\/html/);
       const text = await page.text();
       expect(text.match(/<code id="sha256">([0-9a-f]{64})<\/code>/)?.[1]).toBe(sha256);
-      expect(text).toContain(
-        `curl -fsS ${server.url}/client/worstof-pull.mjs -o /usr/local/lib/worstof/worstof-pull.mjs.new`,
-      );
-      expect(text).toContain(`echo "${sha256}  /usr/local/lib/worstof/worstof-pull.mjs.new" | sha256sum -c -`);
-      expect(text).toContain('node /usr/local/lib/worstof/worstof-pull.mjs --server');
+      // The page prints the README's lines, the address and the sha256 filled in; they install the file.
+      const pre = (id: string) => unescapeHtml(new RegExp(`<pre id="${id}">([^<]*)</pre>`).exec(text)?.[1] ?? '');
+      const [install = '', , cron = ''] = readmeBlocks();
+      const filled = (block: string) =>
+        block.replaceAll('https://worstof.example', server.url).replace('SHA256-FROM-/client', sha256).trimEnd();
+      expect(pre('install')).toBe(filled(install));
+      expect(pre('cron')).toBe(filled(cron));
+      const installDir = path.join(elsewhere, 'lib');
+      await promisify(execFile)('bash', ['-ec', pre('install').replaceAll('/usr/local/lib/worstof', installDir)]);
+      expect(sha256Hex(await readFile(path.join(installDir, 'worstof-pull.mjs')))).toBe(sha256);
+      const tampered = await promisify(execFile)('bash', [
+        '-ec',
+        pre('install').replaceAll('/usr/local/lib/worstof', installDir).replace(sha256, '0'.repeat(64)),
+      ]).catch((error: { code: number }) => error);
+      expect('code' in tampered && tampered.code).toBe(1);
     } finally {
       await server.close();
     }

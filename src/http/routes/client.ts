@@ -12,7 +12,7 @@ import { problem, problemResponse } from '../problem.ts';
 import { requestedDigests } from './list.ts';
 
 export const CLIENT_PATH = '/client/worstof-pull.mjs';
-/** Where the README's ISP guide installs it; the page's lines use the same. */
+/** Where the README's ISP guide installs it: the page prints the README's lines (a test compares them). */
 const INSTALL_DIR = '/usr/local/lib/worstof';
 
 const unavailable = (c: Context<AppEnv>) =>
@@ -43,7 +43,8 @@ checks its sha256 and only then replaces your file. A failed check exits 4 and l
 <h2>Install</h2>
 <pre id="install">install -d ${INSTALL_DIR}
 curl -fsS ${base}${CLIENT_PATH} -o ${file}.new
-echo "${client.sha256}  ${file}.new" | sha256sum -c - &amp;&amp; mv ${file}.new ${file}</pre>
+echo "${client.sha256}  ${file}.new" | sha256sum -c - &amp;&amp;
+  mv ${file}.new ${file}</pre>
 <h2>Run from cron</h2>
 <pre id="cron"># /etc/cron.d/worstof: every 15 minutes
 */15 * * * * wol WOL_TOKEN=wol_isp_… node ${file} --server ${base} \\
