@@ -47,6 +47,16 @@ export async function inTransaction<T>(db: Db, work: (tx: Db) => Promise<T>): Pr
 }
 
 /**
+ * For the rest of the transaction `db` is, no JIT compilation: look-ups bounded by a batch
+ * (tens of milliseconds) on tables not yet analysed look expensive to the planner, and
+ * PostgreSQL then spends ~40 ms compiling each one, more than it takes to run. PGlite has no JIT
+ * and accepts the setting.
+ */
+export async function shortStatementsOnly(db: Db): Promise<void> {
+  await db.execute(sql`set local jit = off`);
+}
+
+/**
  * An array parameter as one bound value (a PostgreSQL array literal), so a set of any size is
  * one statement on both drivers and costs no per-value work in the query builder (drizzle
  * would spread a JS array into a list of parameters). Strings are quoted; null is NULL.

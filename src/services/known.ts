@@ -8,7 +8,7 @@
 import { CanonicalizeError, canonicalize } from '../core/canonicalize.ts';
 import type { Criteria } from '../core/criteria.ts';
 import { knownEvidence } from '../core/known.ts';
-import { type Db, inTransaction, textArray } from '../db/database.ts';
+import { type Db, inTransaction, shortStatementsOnly, textArray } from '../db/database.ts';
 import { aggregateEvidence } from '../db/repositories/evidence.ts';
 import { keyStates, matchContent } from '../db/repositories/known.ts';
 import { policiesInForce } from '../db/repositories/policies.ts';
@@ -34,6 +34,7 @@ export async function whatIsKnown(
   if (items.length === 0) return [];
   const keys = [...new Set(items.map((i) => i.listKey))];
   const urls = [...new Set(items.map((i) => i.urlCanonical))];
+  await shortStatementsOnly(db);
   // One after another: inside a transaction (PGlite's one connection too) statements do not overlap.
   const byKey = await aggregateEvidence(db, criteria, now, textArray(keys));
   const byUrl = await aggregateEvidence(db, criteria, now, textArray(urls), { byUrl: true });

@@ -48,22 +48,35 @@ export interface EvidenceOptions {
   byUrl?: boolean;
 }
 
-/** The aggregate: every list key with a report (or only `listKeys`), with its evidence. */
+/**
+ * The aggregate: every list key with a report (or only `listKeys`), with its evidence. Given
+ * keys, it reads only their reports, the observations and exclusions of those, each by index
+ * (intake asks per batch: its cost follows the batch, not the tables).
+ */
 export function evidenceQuery(criteria: Criteria, now: Date, listKeys?: SQL, options: EvidenceOptions = {}): SQL {
   const since = new Date(now.getTime() - criteria.onlineWithinDays * 86_400_000).toISOString();
   const key = options.byUrl ? sql`r.url_canonical` : sql`r.list_key`;
-  const keyFilter = listKeys ? sql`where ${key} = any(${listKeys})` : sql``;
+  // A URL has a few reports, a key many: URLs are probed one at a time (offset 0 keeps the
+  // planner from turning a long list of them into a scan of reports), keys in one index scan.
+  const selected = !listKeys
+    ? sql`select r.id, ${key} as list_key from reports r`
+    : options.byUrl
+      ? sql`select r.id, r.list_key from unnest(${listKeys}) w(k)
+            cross join lateral (select r.id, ${key} as list_key from reports r where ${key} = w.k offset 0) r`
+      : sql`select r.id, ${key} as list_key from reports r where ${key} = any(${listKeys})`;
+  const observed = listKeys ? sql`where o.report_id in (select id from selected)` : sql``;
+  const excludedKeys = listKeys ? sql`where list_key = any(${listKeys})` : sql``;
   const online = options.countOffline ? sql`true` : sql`coalesce(lo.online, true)`;
   return sql`
-    with latest_observation as (
+    with selected as (${selected}),
+    latest_observation as (
       select distinct on (o.report_id) o.report_id, o.online
-      from observations o
+      from observations o ${observed}
       order by o.report_id, o.observed_at desc, o.id desc
     ),
     counted as (
-      select r.id, ${key} as list_key, ${online} as online
-      from reports r left join latest_observation lo on lo.report_id = r.id
-      ${keyFilter}
+      select r.id, r.list_key, ${online} as online
+      from selected r left join latest_observation lo on lo.report_id = r.id
     ),
     per_key as (
       select list_key, count(*) as reports, count(*) filter (where not online) as offline_reports
@@ -94,7 +107,7 @@ export function evidenceQuery(criteria: Criteria, now: Date, listKeys?: SQL, opt
     ),
     exclusion as (
       select distinct on (list_key) list_key, state = 'excluded' as excluded
-      from exclusions order by list_key, id desc
+      from exclusions ${excludedKeys} order by list_key, id desc
     )
     select k.list_key, k.reports, k.offline_reports,
            coalesce(c.confirmed, 0) as confirmed,
