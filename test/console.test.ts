@@ -10,7 +10,7 @@ import { type Actors, createActors, ok } from './support/actors.ts';
 import { ConsoleClient } from './support/console.ts';
 import { createTestContext, type TestContext } from './support/context.ts';
 import { databaseName } from './support/database.ts';
-import { build, report } from './support/evidence.ts';
+import { build, listHostnames, report } from './support/evidence.ts';
 
 const SECRET = 's'.repeat(48);
 let ctx: TestContext;
@@ -242,17 +242,18 @@ describe(`console sign-in and sessions on ${databaseName}`, () => {
 describe(`console CSRF on ${databaseName}`, () => {
   it('refuses a form without the session’s token, or with another session’s', async () => {
     const client = await signedIn(a.analyst);
-    await client.get('/console/domains/listed-one.example');
+    const domain = await client.domainPath('listed-one.example');
+    await client.get(domain);
     const other = await signedIn(a.analyst);
     await other.get('/console');
     for (const token of ['', 'nonsense', other.csrf!]) {
-      const res = await client.request('POST', '/console/domains/listed-one.example/exclude', {
+      const res = await client.request('POST', `${domain}/exclude`, {
         form: { _csrf: token, reason: 'should not happen' },
       });
       expect(res.status).toBe(403);
       expect(res.html).toContain('could not be verified');
     }
-    const page = await client.get('/console/domains/listed-one.example');
+    const page = await client.get(domain);
     expect(page.html).not.toContain('should not happen');
   });
 
@@ -297,9 +298,6 @@ describe(`console pages on ${databaseName}`, () => {
     for (const [path, text] of [
       ['/console', 'List size and changes'],
       ['/console/domains', 'listed-one.example'],
-      ['/console/domains?state=candidate', 'candidate.example'],
-      ['/console/domains?q=listed-t', 'listed-two.example'],
-      ['/console/domains/candidate.example', 'confirmingCountries'],
       ['/console/confirmation-queue', 'candidate.example'],
       ['/console/confirmation-queue', 'one more country'],
       ['/console/builds', 'Recent runs'],
@@ -311,38 +309,162 @@ describe(`console pages on ${databaseName}`, () => {
       expect(res.html, path).toContain(text);
       expect(res.headers.get('cache-control'), path).toBe('no-store');
     }
-    expect((await client.get('/console/domains?state=candidate')).html).not.toContain('listed-one.example');
-    const unknown = await client.get('/console/domains/nothing-known.example');
-    expect(unknown.status).toBe(404);
-    expect(unknown.html).toContain('nothing is known about nothing-known.example');
-    expect(unknown.headers.get('content-security-policy')).toContain("default-src 'none'");
-    expect(unknown.headers.get('cache-control')).toBe('no-store');
+    const candidates = await client.search('', 'candidate');
+    expect(candidates.html).toContain('candidate.example');
+    expect(candidates.html).not.toContain('listed-one.example');
+    expect((await client.search('listed-t')).html).toContain('listed-two.example');
+    expect((await client.get(await client.domainPath('candidate.example'))).html).toContain('confirmingCountries');
+    const unknown = await client.search('nothing-known.example');
+    expect(unknown.html).toContain('Nothing is known under that key: it is not listed.');
+    const opened = await client.get(/href="(\/console\/domains\/[\w-]+)"><code>nothing-known/.exec(unknown.html)![1]!);
+    expect(opened.status).toBe(404);
+    expect(opened.html).toContain('nothing is known about nothing-known.example');
+    expect(opened.headers.get('content-security-policy')).toContain("default-src 'none'");
+    expect(opened.headers.get('cache-control')).toBe('no-store');
+    expect((await client.get('/console/domains/not-a-sealed-name')).status).toBe(404);
     expect((await client.get('/console/versions/999')).status).toBe(404);
     expect((await client.get('/console/no-such-page')).status).toBe(404);
   });
 
-  it('excludes a domain with a reason, and the next build removes it', async () => {
+  it('names one state per domain, the same in lists, filters, pages and the API', async () => {
     const client = await signedIn(a.analyst);
-    await client.get('/console/domains/listed-two.example');
-    const short = await client.post('/console/domains/listed-two.example/exclude', { reason: 'x' });
-    expect(short.status).toBe(422);
-    const res = await client.post('/console/domains/listed-two.example/exclude', {
-      reason: 'shared host, <b>not</b> the abuser',
-    });
-    expect(res.status).toBe(303);
-    const page = await client.get(res.location!);
-    expect(page.html).toContain('The domain is excluded');
-    expect(page.html).toContain('shared host, &lt;b&gt;not&lt;/b&gt; the abuser');
-    const again = await client.post('/console/domains/listed-two.example/exclude', { reason: 'twice' });
-    expect(again.status).toBe(409);
-    const built = await client.post('/console/builds');
-    expect(built.location).toMatch(/^\/console\/versions\/2\?done=built$/);
-    const version = await client.get(built.location!);
-    expect(version.html).toMatch(/Removed in version 2[\s\S]*listed-two\.example/);
-    const restored = await client.post('/console/domains/listed-two.example/restore', { reason: 'appeal upheld' });
-    expect(restored.status).toBe(303);
+    const any = await client.search('candidate.');
+    expect(any.html).toMatch(
+      /<code>candidate\.example<\/code><\/a>\s*<\/td>\s*<td>\s*<span class="badge candidate">candidate<\/span>/,
+    );
+    const page = await client.get(await client.domainPath('candidate.example'));
+    expect(page.html).toContain('<span class="badge candidate">candidate</span>');
+    const api = await ok<{ items: { listKey: string; state: string }[] }>(
+      ctx.call('GET', '/v1/domains?q=candidate.', { token: a.analyst }),
+    );
+    expect(api.items).toEqual([{ listKey: 'candidate.example', state: 'candidate', listedSince: null }]);
+    expect(
+      (await ok<{ state: string }>(ctx.call('GET', '/v1/domains/candidate.example', { token: a.analyst }))).state,
+    ).toBe('candidate');
   });
 
+  it('keeps listed domains out of every URL it links to or redirects to', async () => {
+    const client = await signedIn(a.analyst);
+    const urls: string[] = [];
+    const collect = (html: string) => urls.push(...[...html.matchAll(/(?:href|action)="([^"]+)"/g)].map((m) => m[1]!));
+    const results = await client.search('listed-', 'listed');
+    collect(results.html);
+    const domain = await client.domainPath('listed-one.example');
+    urls.push(domain);
+    for (const path of [
+      '/console',
+      '/console/domains',
+      '/console/confirmation-queue',
+      '/console/delisting',
+      domain,
+      '/console/versions/1',
+    ])
+      collect((await client.get(path)).html);
+    const post = await client.post('/console/domains', { q: 'listed-one.example' });
+    urls.push(post.location!);
+    expect(urls.length).toBeGreaterThan(20);
+    for (const url of urls) expect(url, url).not.toMatch(/listed-one|listed-two|candidate\.example/);
+  });
+
+  it('resolves a hostname or URL to the list key it falls under, with the hostname policy', async () => {
+    await report(ctx, a, 'http://img.zz-site-42.example/a.jpg');
+    await build(ctx, a);
+    const client = await signedIn(a.analyst);
+    for (const typed of ['img.zz-site-42.example', 'https://IMG.zz-site-42.example:443/a.jpg?x=1']) {
+      const res = await client.search(typed);
+      expect(res.html, typed).toContain('<h2 id="lookup"><code>img.zz-site-42.example</code></h2>');
+      expect(res.html, typed).toMatch(
+        /Falls under the list key <a href="\/console\/domains\/[\w-]+"><code>zz-site-42\.example<\/code><\/a>/,
+      );
+      expect(res.html, typed).toMatch(
+        /<span class="badge listed">listed<\/span> on the latest version of the list, since <a href="\/console\/versions\/\d+">v\d+<\/a>/,
+      );
+      expect(res.html, typed).toContain('It meets every criterion.');
+    }
+    // A domain page opened for the host shows the key's page and says which key.
+    const hostPage = /href="(\/console\/domains\/[\w-]+)"><code>img\.zz-site-42/.exec(
+      (await client.search('zz-site-42')).html,
+    );
+    expect(hostPage).toBeNull();
+    await listHostnames(ctx, a, 'zz-site-42.example');
+    const byHost = await client.search('img.zz-site-42.example');
+    expect(byHost.html).toMatch(
+      /Falls under the list key <a [^>]+><code>img\.zz-site-42\.example<\/code><\/a>\s*\(hostname policy: each hostname\)/,
+    );
+  });
+
+  it('shows the exclusion in force and Restore at once, before any build', async () => {
+    const client = await signedIn(a.analyst);
+    const domain = await client.domainPath('listed-two.example');
+    await client.get(domain);
+    const short = await client.post(`${domain}/exclude`, { reason: 'x' });
+    expect(short.status).toBe(303);
+    const refused = await client.follow(short);
+    expect(refused.html).toContain('Reason is too short: write at least 3 characters.');
+    expect(refused.html).toMatch(/aria-invalid="true" aria-describedby="exclude-reason-error">x<\/textarea>/);
+    // The message is shown once: a reload shows the plain page.
+    expect((await client.get(domain)).html).not.toContain('too short');
+    const res = await client.post(`${domain}/exclude`, { reason: 'shared host, <b>not</b> the abuser' });
+    expect(res.status).toBe(303);
+    const page = await client.follow(res);
+    expect(page.html).toContain('The domain is excluded');
+    expect(page.html).toContain('shared host, &lt;b&gt;not&lt;/b&gt; the abuser');
+    expect(page.html).toContain('<span class="badge listed">listed</span>');
+    expect(page.html).toMatch(/<strong>Excluded<\/strong> since/);
+    expect(page.html).toContain('The next build removes it from the list.');
+    expect(page.html).toContain(`action="${domain}/restore"`);
+    const restored = await client.post(`${domain}/restore`, { reason: 'excluded by mistake' });
+    const after = await client.follow(restored);
+    expect(after.html).toContain('The exclusion is lifted');
+    expect(after.html).toContain('The next build keeps it on the list.');
+    await client.post(`${domain}/exclude`, { reason: 'shared host after all' });
+    const again = await client.follow(await client.post(`${domain}/exclude`, { reason: 'twice' }));
+    expect(again.html).toContain('is excluded already');
+    const confirm = await client.get('/console/builds/confirm');
+    const [, n, isps, plus, minus] = /Publishes version (\d+) to (\d+) ISPs?: \+(\d+) −(\d+)\./.exec(confirm.html)!;
+    expect(Number(isps)).toBe(1);
+    expect(Number(minus)).toBeGreaterThanOrEqual(1);
+    const built = await client.post('/console/builds');
+    expect(built.location).toBe(`/console/versions/${n}?done=built`);
+    const version = await client.get(built.location!);
+    expect(version.html).toContain(`Added in version ${n} (${plus})`);
+    expect(version.html).toContain(`Removed in version ${n} (${minus})`);
+    expect(version.html).toMatch(new RegExp(`Removed in version ${n}[\\s\\S]*listed-two\\.example`));
+    const excluded = await client.get(domain);
+    expect(excluded.html).toContain('<span class="badge excluded">excluded</span>');
+    expect(excluded.html).toContain('The next build leaves it off the list.');
+    expect((await client.get('/console/builds/confirm')).html).toContain('The entry set is unchanged');
+    expect((await client.post(`${domain}/restore`, { reason: 'appeal upheld' })).status).toBe(303);
+  });
+
+  it('says of each assessment whether it counts and why not, and counts only those', async () => {
+    await report(ctx, a, 'http://zz-half.example/1', { from: [a.reporterA], assessment: { realChild: false } });
+    await report(ctx, a, 'http://zz-half.example/2', { from: [a.reporterB], assessment: { severity: 2 } });
+    await report(ctx, a, 'http://zz-half.example/3', { from: [a.reporterC] });
+    const client = await signedIn(a.analyst);
+    const page = await client.get(await client.domainPath('zz-half.example'));
+    const row = (org: string) => new RegExp(`<tr><td>${org}[\\s\\S]*?</tr>`).exec(page.html)?.[0] ?? '';
+    expect(page.html).toMatch(/<dt>Assessments that count<\/dt><dd>1/);
+    const api = await ok<{
+      evidence: {
+        countries: string[];
+        countingAssessments: number;
+        assessments: { counts: boolean; failing: { name: string }[] }[];
+      };
+      evaluation: { criteria: { name: string; observed: unknown }[] };
+    }>(ctx.call('GET', '/v1/domains/zz-half.example', { token: a.analyst }));
+    const countries = api.evaluation.criteria.find((c) => c.name === 'confirmingCountries')!.observed;
+    expect(api.evidence.countries.length).toBe(countries);
+    expect(api.evidence.countingAssessments).toBe(1);
+    expect(api.evidence.assessments.map((x) => x.failing.map((f) => f.name)).sort()).toEqual([
+      [],
+      ['realChild'],
+      ['severity'],
+    ]);
+    expect(page.html).toContain('not assessed as a real child');
+    expect(page.html).toMatch(/severity 2, below 4/);
+    expect(row('ZZ')).toBeDefined();
+  });
   it('decides a delisting request and escapes what the requester wrote', async () => {
     await ok(
       ctx.call('POST', '/v1/delisting-requests', {
@@ -367,24 +489,47 @@ describe(`console pages on ${databaseName}`, () => {
     expect((await client.get('/console/delisting?state=rejected')).html).toContain('material confirmed online');
   });
 
-  it('lets an NCB issue an ISP key, shown once, and revoke it', async () => {
+  it('lets an NCB issue an ISP key, shown once after a redirect, and revoke it after confirming', async () => {
     const client = await signedIn(a.ncb);
     const page = await client.get('/console/ncb');
     expect(page.html).toContain('ZZ ISP');
     const orgId = /<option value="(\d+)">ZZ ISP<\/option>/.exec(page.html)![1]!;
+    const empty = await client.post('/console/ncb/credentials', { organisationId: orgId, label: '', expiresOn: '' });
+    expect(empty.status).toBe(303);
+    expect((await client.follow(empty)).html).toMatch(/Label is too short/);
     const issued = await client.post('/console/ncb/credentials', {
       organisationId: orgId,
       label: 'resolver 7',
       expiresOn: '',
     });
-    expect(issued.status).toBe(201);
-    const token = /(wol_isp_[A-Za-z0-9_-]+)/.exec(issued.html)![1]!;
-    expect(issued.headers.get('cache-control')).toBe('no-store');
+    expect(issued.status).toBe(303);
+    expect(issued.location).toBe('/console/ncb');
+    const shown = await client.follow(issued);
+    const token = /(wol_isp_[A-Za-z0-9_-]+)/.exec(shown.html)![1]!;
+    expect(shown.headers.get('cache-control')).toBe('no-store');
     expect((await ctx.call('GET', '/v1/list/manifest', { token })).status).toBe(200);
+    // Reloading the page shows no key and issues none.
     const after = await client.get('/console/ncb');
     expect(after.html).not.toContain(token);
-    const id = /resolver 7[\s\S]*?action="\/console\/ncb\/credentials\/(\d+)\/revoke"/.exec(after.html)![1]!;
-    expect((await client.post(`/console/ncb/credentials/${id}/revoke`)).location).toBe('/console/ncb?done=revoked');
+    expect(after.html.match(/<td>resolver 7<\/td>/g)?.length).toBe(1);
+    const confirm = /href="(\/console\/ncb\/credentials\/(\d+)\/revoke)" aria-label="Revoke the key resolver 7…"/.exec(
+      after.html,
+    )!;
+    const question = await client.get(confirm[1]!);
+    expect(question.html).toContain('ZZ ISP’s key “resolver 7” stops working at once');
+    expect((await ctx.call('GET', '/v1/list/manifest', { token })).status).toBe(200);
+    expect((await client.post(confirm[1]!)).location).toBe('/console/ncb?done=revoked');
     expect((await ctx.call('GET', '/v1/list/manifest', { token })).status).toBe(401);
+  });
+
+  it('counts only failed sign-ins toward the limit: a team behind one address is never locked out', async () => {
+    const address = '203.0.113.77';
+    for (let i = 0; i < 12; i++)
+      expect((await new ConsoleClient(ctx, { address }).signIn(a.analyst)).status, `sign-in ${i}`).toBe(303);
+    for (let i = 0; i < 10; i++)
+      expect((await new ConsoleClient(ctx, { address }).signIn('wol_wrong')).status).toBe(400);
+    const limited = await new ConsoleClient(ctx, { address }).signIn(a.analyst);
+    expect(limited.status).toBe(429);
+    expect(limited.html).toContain('Too many failed sign-ins');
   });
 });

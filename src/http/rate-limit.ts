@@ -60,6 +60,23 @@ export class FixedWindowLimiter {
     return { allowed: true, remaining: this.options.limit - window.count };
   }
 
+  /**
+   * Whether `key` may proceed at `now`, counting nothing: for limits on failures, which
+   * check before the attempt and take() only when it fails.
+   */
+  check(key: string, now: number): RateLimitVerdict {
+    const window = this.windows.get(key);
+    if (!window || now - window.start >= this.options.windowMs || window.count < this.options.limit)
+      return {
+        allowed: true,
+        remaining: this.options.limit - (window && now - window.start < this.options.windowMs ? window.count : 0),
+      };
+    return {
+      allowed: false,
+      retryAfterSeconds: Math.max(1, Math.ceil((window.start + this.options.windowMs - now) / 1000)),
+    };
+  }
+
   /** Addresses with an open window (for tests and metrics). */
   get size(): number {
     return this.windows.size;

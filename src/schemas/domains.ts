@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
-import { granularities } from '../db/schema.ts';
+import { domainStateMeaning, domainStates } from '../core/domain-state.ts';
+import { apparentAges, granularities, verdicts } from '../db/schema.ts';
 import { isoOut, nullableIsoOut, text } from './common.ts';
 import { knownContent } from './known.ts';
 
@@ -16,8 +17,14 @@ export const policyInput = z
   .strictObject({ granularity: z.enum(granularities), reason: text().trim().min(3).max(2000) })
   .openapi('PolicyInput');
 
+const stateDescription = domainStates.map((s) => `${s}: ${domainStateMeaning[s]}`).join('; ');
+const domainState = z.enum(domainStates).openapi({ description: stateDescription });
+
 export const domainQuery = z.object({
-  state: z.enum(['listed', 'candidate', 'excluded']).optional(),
+  state: z
+    .enum(['listed', 'candidate', 'excluded'])
+    .optional()
+    .openapi({ description: 'one state (reported keys are found without a filter)' }),
   q: text().trim().toLowerCase().max(253).optional().openapi({ description: 'key prefix' }),
   cursor: text().max(253).optional().openapi({ description: 'the nextCursor of the previous page' }),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
@@ -25,7 +32,7 @@ export const domainQuery = z.object({
 
 export const domainSummary = z.object({
   listKey: z.string(),
-  state: z.enum(['listed', 'candidate', 'excluded', 'reported']),
+  state: domainState,
   listedSince: z.number().int().nullable(),
 });
 
@@ -40,7 +47,10 @@ export const criterionResult = z.object({
 export const domainDetail = z
   .object({
     listKey: z.string(),
-    state: z.enum(['listed', 'candidate', 'excluded', 'reported']),
+    state: domainState,
+    excluded: z
+      .boolean()
+      .openapi({ description: 'an exclusion is in force (a listed domain leaves at the next build)' }),
     evaluation: z.object({
       included: z.boolean(),
       criteriaVersion: z.number().int(),
@@ -50,16 +60,36 @@ export const domainDetail = z
       reports: z.number().int(),
       offlineReports: z.number().int(),
       confirmedAssessments: z.number().int(),
-      countries: z.array(z.string()),
+      countingAssessments: z.number().int().openapi({ description: 'confirmed assessments the criteria count' }),
+      countries: z.array(z.string()).openapi({ description: 'countries of the organisations whose assessments count' }),
       organisations: z.array(
         z.object({
           id: z.number().int(),
           name: z.string(),
           country: z.string(),
           assessments: z.number().int(),
+          countingAssessments: z.number().int(),
           latestOnlineAt: isoOut,
         }),
       ),
+      assessments: z
+        .array(
+          z.object({
+            id: z.number().int(),
+            host: z.string(),
+            organisation: z.string(),
+            country: z.string(),
+            verdict: z.enum(verdicts),
+            realChild: z.boolean(),
+            apparentAge: z.enum(apparentAges),
+            severity: z.number().int(),
+            observedOnlineAt: isoOut,
+            reportOnline: z.boolean(),
+            counts: z.boolean().openapi({ description: 'whether the criteria count it' }),
+            failing: z.array(criterionResult).openapi({ description: 'the per-assessment criteria it fails' }),
+          }),
+        )
+        .openapi({ description: 'the newest 100 assessments' }),
       hosts: z.array(z.object({ host: z.string(), reports: z.number().int() })),
       latestOnlineAt: nullableIsoOut,
       latestObservation: z.object({ observedAt: isoOut, online: z.boolean(), note: z.string().nullable() }).nullable(),
@@ -107,6 +137,14 @@ export const delistingRequest = z
     reason: z.string().nullable(),
   })
   .openapi('DelistingRequest');
+
+/** A request in the queue, with where its domain stands now. */
+export const delistingQueueItem = delistingRequest
+  .extend({
+    listedSince: z.number().int().nullable().openapi({ description: 'the version the domain is listed since, now' }),
+    excluded: z.boolean().openapi({ description: 'an exclusion of the domain is in force now' }),
+  })
+  .openapi('DelistingQueueItem');
 
 export const delistingDecision = z
   .strictObject({ decision: z.enum(['accept', 'reject']), reason: text().trim().min(3).max(2000) })

@@ -19,6 +19,7 @@ import { recordAudit } from '../db/repositories/audit.ts';
 import { recordBuildRun } from '../db/repositories/builds.ts';
 import { aggregateEvidence } from '../db/repositories/evidence.ts';
 import { recordFirstListings } from '../db/repositories/first-listings.ts';
+import { listOrganisations } from '../db/repositories/organisations.ts';
 import {
   applyListingChanges,
   insertArtifacts,
@@ -122,12 +123,37 @@ export async function commitBuild(
   });
 }
 
-async function compile(deps: Deps, tx: Db, now: Date): Promise<Omit<BuildResult, 'durationMs'>> {
-  const criteria = await activeCriteria(tx);
-  const evidence = await aggregateEvidence(tx, criteria.definition, now);
+/** The keys the criteria include now, and how they differ from the list as it stands. */
+async function plan(db: Db, now: Date) {
+  const criteria = await activeCriteria(db);
+  const evidence = await aggregateEvidence(db, criteria.definition, now);
   const next = new Set(evidence.filter((e) => evaluate(e, criteria.definition, now).included).map((e) => e.listKey));
-  const open = await openListings(tx);
-  const { added, removed } = diffKeys(new Set(open.map((l) => l.listKey)), next);
+  const open = await openListings(db);
+  return { criteria, next, open, ...diffKeys(new Set(open.map((l) => l.listKey)), next) };
+}
+
+/**
+ * What a build now would publish, for the console's confirmation step: the next version (or
+ * none, when the entry set is unchanged), the keys it adds and removes, and how many ISP
+ * organisations pull the list. Read only; the build itself evaluates again.
+ */
+export async function previewBuild(deps: Deps) {
+  return inTransaction(deps.db, async (tx) => {
+    const { added, removed } = await plan(tx, deps.clock());
+    const [latest, isps] = await Promise.all([latestSnapshot(tx), listOrganisations(tx, { kind: 'isp' })]);
+    const changed = !latest || added.length > 0 || removed.length > 0 || lacksFormats(latest);
+    return {
+      latestVersion: latest?.version ?? null,
+      nextVersion: changed ? (latest?.version ?? 0) + 1 : null,
+      added: added.length,
+      removed: removed.length,
+      isps: isps.length,
+    };
+  });
+}
+
+async function compile(deps: Deps, tx: Db, now: Date): Promise<Omit<BuildResult, 'durationMs'>> {
+  const { criteria, next, open, added, removed } = await plan(tx, now);
   const latest = await latestSnapshot(tx);
   const key = await activeSigningKey(deps, tx);
 

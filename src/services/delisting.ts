@@ -15,6 +15,7 @@ import {
   insertExclusion,
   listDelistingRequests,
 } from '../db/repositories/decisions.ts';
+import { keyStates } from '../db/repositories/known.ts';
 import type { Deps } from '../deps.ts';
 import { ConflictError, InvalidInputError, NotFoundError } from './errors.ts';
 import type { Principal } from './principal.ts';
@@ -60,7 +61,16 @@ export async function browseDelistingRequests(
   deps: Deps,
   query: { state?: 'open' | 'accepted' | 'rejected' | undefined; limit: number },
 ) {
-  return { items: await listDelistingRequests(deps.db, { state: query.state, limit: query.limit }) };
+  const items = await listDelistingRequests(deps.db, { state: query.state, limit: query.limit });
+  // Whether each requested domain is listed now: what an analyst weighs first.
+  const states = await keyStates(deps.db, [...new Set(items.map((r) => r.listKey))]);
+  return {
+    items: items.map((r) => ({
+      ...r,
+      listedSince: states.get(r.listKey)?.listedSince ?? null,
+      excluded: states.get(r.listKey)?.excluded ?? false,
+    })),
+  };
 }
 
 /** Accepting excludes the domain (unless it is already); both outcomes keep the reason. */

@@ -2,8 +2,10 @@
  * Why a domain is or is not on the list, and the analysts' decisions about it: exclusion,
  * restore, hostname policy. Each decision keeps its history and writes an audit row.
  */
-import { CanonicalizeError, canonicalize } from '../core/canonicalize.ts';
+import { assessmentFailures } from '../core/assessment-verdict.ts';
+import { type Canonical, CanonicalizeError, canonicalize, type Granularity } from '../core/canonicalize.ts';
 import { evaluate } from '../core/criteria.ts';
+import { domainState } from '../core/domain-state.ts';
 import { inTransaction, textArray } from '../db/database.ts';
 import { recordAudit } from '../db/repositories/audit.ts';
 import {
@@ -12,10 +14,10 @@ import {
   insertExclusion,
   listDelistingRequests,
 } from '../db/repositories/decisions.ts';
-import { browseDomains, type DomainState, evidenceDetail } from '../db/repositories/domains.ts';
+import { browseDomains, type DomainFilter, evidenceDetail } from '../db/repositories/domains.ts';
 import { aggregateEvidence } from '../db/repositories/evidence.ts';
 import { knownContentOfKey } from '../db/repositories/known.ts';
-import { insertPolicy, policyHistory, rekeyReports } from '../db/repositories/policies.ts';
+import { insertPolicy, policiesInForce, policyHistory, rekeyReports } from '../db/repositories/policies.ts';
 import { listingHistory } from '../db/repositories/snapshots.ts';
 import type { Deps } from '../deps.ts';
 import { activeCriteria } from './criteria.ts';
@@ -24,7 +26,7 @@ import type { Principal } from './principal.ts';
 
 export async function listDomains(
   deps: Deps,
-  query: { state?: DomainState | undefined; q?: string | undefined; cursor?: string | undefined; limit: number },
+  query: { state?: DomainFilter | undefined; q?: string | undefined; cursor?: string | undefined; limit: number },
 ) {
   const rows = await browseDomains(deps.db, {
     state: query.state,
@@ -46,7 +48,7 @@ export async function explainDomain(deps: Deps, listKey: string) {
       ? await aggregateEvidence(deps.db, criteria.definition, now, textArray([listKey]), { countOffline: true })
       : [];
   const [detail, history, exclusions, policies, requests, knownContent] = await Promise.all([
-    evidenceDetail(deps.db, listKey),
+    evidenceDetail(deps.db, criteria.definition, now, listKey),
     listingHistory(deps.db, listKey),
     exclusionHistory(deps.db, listKey),
     policyHistory(deps.db, listKey),
@@ -71,13 +73,7 @@ export async function explainDomain(deps: Deps, listKey: string) {
     excluded,
   };
   const evaluation = evaluate({ ...base, ifOnline }, criteria.definition, now);
-  const state: DomainState | 'reported' = listed
-    ? 'listed'
-    : excluded
-      ? 'excluded'
-      : base.confirmedAssessments > 0
-        ? 'candidate'
-        : 'reported';
+  const state = domainState({ listed, excluded, confirmed: detail.organisations.length > 0 });
   const decisions = [
     ...exclusions.map((e) => ({
       kind: e.state === 'excluded' ? ('exclusion' as const) : ('restore' as const),
@@ -100,16 +96,23 @@ export async function explainDomain(deps: Deps, listKey: string) {
       detail: { id: r.id, state: r.state },
     })),
   ].sort((a, b) => b.at.getTime() - a.at.getTime());
+  const { assessments, ...rest } = detail;
   return {
     listKey,
     state,
+    excluded,
     evaluation: { included: evaluation.included, criteriaVersion: criteria.version, criteria: evaluation.criteria },
     evidence: {
       reports: base.reports,
       offlineReports: base.offlineReports,
       confirmedAssessments: base.confirmedAssessments,
       latestOnlineAt: base.latestOnlineAt,
-      ...detail,
+      ...rest,
+      assessments: assessments.map((a) => ({
+        ...a,
+        // Why it does not count, in the criteria's terms; an assessment that is not a confirmation never counts.
+        failing: a.verdict === 'confirmed' ? assessmentFailures(a, criteria.definition, now) : [],
+      })),
       knownContent,
     },
     decisions,
@@ -117,8 +120,45 @@ export async function explainDomain(deps: Deps, listKey: string) {
   };
 }
 
+/**
+ * The list key any hostname, URL or key falls under: its registrable domain, or the host
+ * itself where the hostname policy in force says so (as intake keys reports).
+ */
+export async function resolveListKey(
+  deps: Deps,
+  input: string,
+): Promise<{ canonical: Canonical; listKey: string; policy: Granularity }> {
+  const canonical = canonicalize(input);
+  if (canonical instanceof CanonicalizeError)
+    throw new InvalidInputError(canonical.code, canonical.message, {
+      errors: [{ field: 'url', message: canonical.message }],
+    });
+  const policy = (await policiesInForce(deps.db, [canonical.domain])).get(canonical.domain) ?? 'registrable';
+  return { canonical, listKey: policy === 'hostname' ? canonical.host : canonical.listKey, policy };
+}
+
+/**
+ * What is known under the key a hostname, URL or key falls under; `explanation` is null when
+ * nothing is. A name that is itself a known list key is that key (keys made under a policy
+ * since changed stay reachable).
+ */
+export async function lookUpDomain(deps: Deps, input: string) {
+  const { canonical, listKey, policy } = await resolveListKey(deps, input);
+  const explained = async (key: string) => {
+    try {
+      return await explainDomain(deps, key);
+    } catch (error) {
+      if (error instanceof NotFoundError) return null;
+      throw error;
+    }
+  };
+  const own = canonical.host !== listKey && canonical.host === input ? await explained(input) : null;
+  if (own) return { host: canonical.host, listKey: input, policy, explanation: own };
+  return { host: canonical.host, listKey, policy, explanation: await explained(listKey) };
+}
+
 /** The key a decision is about, as the list spells it; a URL or mixed case is not a list key. */
-function checkListKey(listKey: string): void {
+export function checkListKey(listKey: string): void {
   const canonical = canonicalize(listKey);
   if (canonical instanceof CanonicalizeError)
     throw new InvalidInputError(canonical.code, `${listKey} is not a list key: ${canonical.message}`, {

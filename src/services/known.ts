@@ -5,18 +5,16 @@
  * the classifications other reports carry. A few statements per batch, never one per item.
  * Counts only: no organisation is named.
  */
-import { CanonicalizeError, canonicalize } from '../core/canonicalize.ts';
 import type { Criteria } from '../core/criteria.ts';
 import { knownEvidence } from '../core/known.ts';
 import { type Db, inTransaction, shortStatementsOnly, textArray } from '../db/database.ts';
 import { aggregateEvidence } from '../db/repositories/evidence.ts';
 import { keyStates, matchContent } from '../db/repositories/known.ts';
-import { policiesInForce } from '../db/repositories/policies.ts';
 import type { Deps } from '../deps.ts';
 import type { KnownSummary } from '../schemas/known.ts';
 import type { ContentHash } from '../schemas/reports.ts';
 import { activeCriteria } from './criteria.ts';
-import { InvalidInputError } from './errors.ts';
+import { resolveListKey } from './domains.ts';
 
 export interface KnownItem {
   urlCanonical: string;
@@ -64,13 +62,7 @@ export async function whatIsKnown(
 
 /** The analysts' look-up: what is known about any URL or key, as intake would answer it. */
 export async function lookUpKnown(deps: Deps, url: string): Promise<KnownSummary> {
-  const canonical = canonicalize(url);
-  if (canonical instanceof CanonicalizeError)
-    throw new InvalidInputError(canonical.code, canonical.message, {
-      errors: [{ field: 'url', message: canonical.message }],
-    });
-  const policies = await policiesInForce(deps.db, [canonical.domain]);
-  const listKey = policies.get(canonical.domain) === 'hostname' ? canonical.host : canonical.listKey;
+  const { canonical, listKey } = await resolveListKey(deps, url);
   return inTransaction(deps.db, async (tx) => {
     const criteria = await activeCriteria(tx);
     const [known] = await whatIsKnown(tx, criteria.definition, deps.clock(), [

@@ -71,6 +71,27 @@ export class ConsoleClient {
     return this.request('POST', path, { form: { ...(this.csrf ? { _csrf: this.csrf } : {}), ...form }, headers });
   }
 
+  /** Follows a redirect (the console answers every form with one). */
+  follow(res: Page): Promise<Page> {
+    if (!res.location) throw new Error(`expected a redirect, got ${res.status}`);
+    return this.get(res.location);
+  }
+
+  /** Searches the domains page by POST, as its form does, and answers the results page. */
+  async search(q: string, state = ''): Promise<Page> {
+    await this.get('/console/domains');
+    return this.follow(await this.post('/console/domains', { q, state }));
+  }
+
+  /** The path of `listKey`'s page, found as an analyst would: by searching for it and taking its link. */
+  async domainPath(listKey: string): Promise<string> {
+    const results = await this.search(listKey);
+    const escaped = listKey.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const path = new RegExp(`href="(/console/domains/[A-Za-z0-9_-]+)"><code>${escaped}</code>`).exec(results.html)?.[1];
+    if (!path) throw new Error(`no link to ${listKey} on the results page`);
+    return path;
+  }
+
   /** Opens the sign-in form and sends `key`; answers the sign-in POST's page. */
   async signIn(key: string): Promise<Page> {
     await this.get('/console/sign-in');

@@ -1,19 +1,28 @@
 /**
- * Domain browsing for analysts: keys by state, paged by key (bytewise), prefix search.
- * States: listed (open listing), excluded (exclusion in force), candidate (confirmed
- * evidence but not listed and not excluded).
+ * Domain browsing for analysts: keys by state (src/core/domain-state.ts), paged by key
+ * (bytewise), prefix search; and the evidence behind one key, assessment by assessment.
  */
 import { type SQL, sql } from 'drizzle-orm';
+import type { Criteria } from '../../core/criteria.ts';
+import type { DomainState } from '../../core/domain-state.ts';
 import { type Db, queryRows, textArray } from '../database.ts';
+import type { apparentAges, verdicts } from '../schema.ts';
+import { assessmentCountsSql } from './evidence.ts';
 
-export type DomainState = 'listed' | 'candidate' | 'excluded';
+/** The states a browse can filter on ("reported" is every key not in the others: no filter). */
+export type DomainFilter = Exclude<DomainState, 'reported'>;
+
+/** A confirmed assessment of the key (reports alias `r`), as the candidate state means it. */
+const confirmedOn = (key: SQL) =>
+  sql`exists (select 1 from reports r2 join assessments a on a.report_id = r2.id and a.verdict = 'confirmed'
+              where r2.list_key = ${key})`;
 
 const excludedKeys = sql`(select distinct on (list_key) list_key, state from exclusions order by list_key, id desc)`;
 
 export async function browseDomains(
   db: Db,
-  filter: { state?: DomainState | undefined; q?: string | undefined; after?: string | undefined; limit: number },
-): Promise<{ listKey: string; state: DomainState | 'reported'; listedSince: number | null }[]> {
+  filter: { state?: DomainFilter | undefined; q?: string | undefined; after?: string | undefined; limit: number },
+): Promise<{ listKey: string; state: DomainState; listedSince: number | null }[]> {
   const prefix = filter.q ? `${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : undefined;
   const where = (column: SQL) =>
     sql.join(
@@ -45,7 +54,7 @@ export async function browseDomains(
 
 interface Row {
   list_key: string;
-  state: DomainState | 'reported';
+  state: DomainState;
   listed_since: number | null;
   window_rows?: number | string;
 }
@@ -69,7 +78,8 @@ async function anyState(db: Db, where: SQL, limit: number) {
       sql`with w as (select r.list_key from reports r where ${where} order by r.list_key collate "C" limit ${window})
           select k.list_key, (select count(*) from w) as window_rows,
                  case when l.added_version is not null then 'listed'
-                      when x.state = 'excluded' then 'excluded' else 'reported' end as state,
+                      when x.state = 'excluded' then 'excluded'
+                      when ${confirmedOn(sql`k.list_key`)} then 'candidate' else 'reported' end as state,
                  l.added_version as listed_since
           from (select list_key from (select distinct list_key from w) d order by list_key collate "C" limit ${limit}) k
           left join listings l on l.list_key = k.list_key and l.removed_version is null
@@ -81,23 +91,62 @@ async function anyState(db: Db, where: SQL, limit: number) {
   }
 }
 
-/** Who confirmed, from where, on which hosts, and the latest observation: the detail behind the aggregate. */
-export async function evidenceDetail(db: Db, listKey: string) {
+type Verdict = (typeof verdicts)[number];
+type ApparentAge = (typeof apparentAges)[number];
+
+/** Assessments shown on a domain page, newest first. */
+const ASSESSMENTS_SHOWN = 100;
+
+/**
+ * Who assessed, from where, on which hosts, and the latest observation: the detail behind the
+ * aggregate. Each assessment and organisation says what counts toward the criteria, with the
+ * aggregate's own expression (assessmentCountsSql), so the page and the criteria agree.
+ */
+export async function evidenceDetail(db: Db, criteria: Criteria, now: Date, listKey: string) {
   const keys = textArray([listKey]);
-  const [organisations, hosts, observation] = await Promise.all([
+  const counts = assessmentCountsSql(criteria, now);
+  const assessed = sql`
+    select a.*, r.host, o.name, o.country, coalesce(lo.online, true) as report_online
+    from reports r join assessments a on a.report_id = r.id
+    join organisations o on o.id = a.organisation_id
+    left join lateral (select online from observations ob where ob.report_id = r.id
+                       order by ob.observed_at desc, ob.id desc limit 1) lo on true
+    where r.list_key = any(${keys})`;
+  const [organisations, assessments, hosts, observation] = await Promise.all([
     queryRows<{
       id: number;
       name: string;
       country: string;
-      kind: string;
       assessments: number | string;
+      counting: number | string;
       latest: Date | string;
     }>(
       db,
-      sql`select o.id, o.name, o.country, o.kind, count(*) as assessments, max(a.observed_online_at) as latest
-          from reports r join assessments a on a.report_id = r.id and a.verdict = 'confirmed'
-          join organisations o on o.id = a.organisation_id
-          where r.list_key = any(${keys}) group by o.id order by o.name`,
+      sql`select x.organisation_id as id, x.name, x.country, count(*) as assessments,
+                 count(*) filter (where x.counts) as counting, max(x.observed_online_at) as latest
+          from (select a.organisation_id, a.name, a.country, a.observed_online_at,
+                       (a.report_online and ${counts}) as counts
+                from (${assessed}) a where a.verdict = 'confirmed') x
+          group by x.organisation_id, x.name, x.country order by x.name`,
+    ),
+    queryRows<{
+      id: number;
+      host: string;
+      name: string;
+      country: string;
+      verdict: Verdict;
+      real_child: boolean;
+      apparent_age: ApparentAge;
+      severity: number;
+      observed_online_at: Date | string;
+      report_online: boolean;
+      counts: boolean;
+    }>(
+      db,
+      sql`select a.id, a.host, a.name, a.country, a.verdict, a.real_child, a.apparent_age, a.severity,
+                 a.observed_online_at, a.report_online,
+                 (a.verdict = 'confirmed' and a.report_online and ${counts}) as counts
+          from (${assessed}) a order by a.observed_online_at desc, a.id desc limit ${ASSESSMENTS_SHOWN}`,
     ),
     queryRows<{ host: string; reports: number | string }>(
       db,
@@ -109,14 +158,31 @@ export async function evidenceDetail(db: Db, listKey: string) {
           where r.list_key = any(${keys}) order by o.observed_at desc limit 1`,
     ),
   ]);
+  const counting = organisations.filter((o) => Number(o.counting) > 0);
   return {
-    countries: [...new Set(organisations.map((o) => o.country))].sort(),
+    /** The countries and organisations the criteria count: those with an assessment that counts. */
+    countries: [...new Set(counting.map((o) => o.country))].sort(),
+    countingAssessments: organisations.reduce((n, o) => n + Number(o.counting), 0),
     organisations: organisations.map((o) => ({
       id: o.id,
       name: o.name,
       country: o.country,
       assessments: Number(o.assessments),
+      countingAssessments: Number(o.counting),
       latestOnlineAt: new Date(o.latest),
+    })),
+    assessments: assessments.map((a) => ({
+      id: a.id,
+      host: a.host,
+      organisation: a.name,
+      country: a.country,
+      verdict: a.verdict,
+      realChild: a.real_child,
+      apparentAge: a.apparent_age,
+      severity: Number(a.severity),
+      observedOnlineAt: new Date(a.observed_online_at),
+      reportOnline: a.report_online,
+      counts: a.counts,
     })),
     hosts: hosts.map((h) => ({ host: h.host, reports: Number(h.reports) })),
     latestObservation: observation[0]

@@ -38,6 +38,17 @@ export function itemQualifiesSql(criteria: Criteria): SQL {
               and a.severity >= ${criteria.minSeverity})`;
 }
 
+/**
+ * Whether a confirmed assessment (alias `a`) of a report that still counts (not observed
+ * offline) counts toward the criteria: it qualifies on its own and was seen online within
+ * the criteria's window. The aggregate counts organisations and countries among these; the
+ * domain page marks each assessment with the same expression.
+ */
+export function assessmentCountsSql(criteria: Criteria, now: Date): SQL {
+  const since = new Date(now.getTime() - criteria.onlineWithinDays * 86_400_000).toISOString();
+  return sql`(${itemQualifiesSql(criteria)} and a.observed_online_at >= ${since}::timestamptz)`;
+}
+
 export interface EvidenceOptions {
   /** Count reports observed offline as if online (what the evidence would be without the observations). */
   countOffline?: boolean;
@@ -54,7 +65,6 @@ export interface EvidenceOptions {
  * (intake asks per batch: its cost follows the batch, not the tables).
  */
 export function evidenceQuery(criteria: Criteria, now: Date, listKeys?: SQL, options: EvidenceOptions = {}): SQL {
-  const since = new Date(now.getTime() - criteria.onlineWithinDays * 86_400_000).toISOString();
   const key = options.byUrl ? sql`r.url_canonical` : sql`r.list_key`;
   // A URL has a few reports, a key many: URLs are probed one at a time (offset 0 keeps the
   // planner from turning a long list of them into a scan of reports), keys in one index scan.
@@ -84,15 +94,11 @@ export function evidenceQuery(criteria: Criteria, now: Date, listKeys?: SQL, opt
     ),
     confirmed as (
       select c.list_key, a.organisation_id, o.country, a.real_child, a.severity, a.observed_online_at,
-             ${ageRankSql} as age_rank, ${itemQualifiesSql(criteria)} as item_qualifies
+             ${ageRankSql} as age_rank, ${assessmentCountsSql(criteria, now)} as qualifies
       from counted c
       join assessments a on a.report_id = c.id and a.verdict = 'confirmed'
       join organisations o on o.id = a.organisation_id
       where c.online
-    ),
-    scored as (
-      select *, (item_qualifies and observed_online_at >= ${since}::timestamptz) as qualifies
-      from confirmed
     ),
     per_key_confirmed as (
       select list_key,
@@ -103,7 +109,7 @@ export function evidenceQuery(criteria: Criteria, now: Date, listKeys?: SQL, opt
              min(age_rank) as youngest_rank,
              max(severity) as highest_severity,
              max(observed_online_at) as latest_online_at
-      from scored group by list_key
+      from confirmed group by list_key
     ),
     exclusion as (
       select distinct on (list_key) list_key, state = 'excluded' as excluded

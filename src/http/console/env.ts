@@ -3,6 +3,8 @@ import type { Deps } from '../../deps.ts';
 import type { SessionUser } from '../../services/sessions.ts';
 import type { AppEnv } from '../env.ts';
 import type { FixedWindowLimiter } from '../rate-limit.ts';
+import type { FormFlash } from './flash.ts';
+import type { ConsoleRefs } from './refs.ts';
 import type { Session } from './session.ts';
 
 export interface ConsoleEnv {
@@ -12,6 +14,8 @@ export interface ConsoleEnv {
     session: Session;
     /** The session's CSRF token, for the hidden field of every form. */
     csrf: string;
+    /** What the form that redirected here left for this page (GETs only). */
+    flash: FormFlash | undefined;
   };
 }
 
@@ -21,4 +25,6 @@ export interface ConsoleKit {
   secret: Uint8Array;
   /** Sign-in attempts per client address. */
   signInLimiter: FixedWindowLimiter;
+  /** Links and query parameters that keep domain names out of URLs. */
+  refs: ConsoleRefs;
 }

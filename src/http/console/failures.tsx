@@ -38,14 +38,39 @@ const statusOf = (error: ServiceError): FailureStatus =>
                 ? 503
                 : 422;
 
-/** A form's failure as a status and a sentence for the page, or undefined when it is not the user's to fix. */
-export function formFailure(error: unknown): { status: FailureStatus; text: string } | undefined {
+/** Zod's wording for the checks the console's forms make, in plain words. */
+function plainIssue(issue: ZodError['issues'][number]): string {
+  if (issue.code === 'too_small' && issue.origin === 'string')
+    return `is too short: write at least ${issue.minimum} characters`;
+  if (issue.code === 'too_big' && issue.origin === 'string') return `is too long: at most ${issue.maximum} characters`;
+  if (issue.code === 'invalid_type' && issue.input === undefined) return 'is required';
+  return issue.message;
+}
+
+/**
+ * A form's failure as a status, a sentence for the page and the field at fault (when it names
+ * one), or undefined when it is not the user's to fix.
+ */
+export function formFailure(
+  error: unknown,
+): { status: FailureStatus; text: string; field?: string | undefined } | undefined {
   if (error instanceof ZodError) {
     const issue = error.issues[0];
     const field = issue?.path.map(String).join('.');
-    return { status: 422, text: issue ? `${field ? `${field}: ` : ''}${issue.message}` : 'The form is not valid.' };
+    return {
+      status: 422,
+      text: issue
+        ? `${field ? `${field[0]!.toUpperCase()}${field.slice(1)} ` : ''}${plainIssue(issue)}.`
+        : 'The form is not valid.',
+      field: field || undefined,
+    };
   }
-  if (error instanceof ServiceError) return { status: statusOf(error), text: error.message };
+  if (error instanceof ServiceError)
+    return {
+      status: statusOf(error),
+      text: error.message,
+      field: typeof error.detail.field === 'string' ? error.detail.field : undefined,
+    };
   return undefined;
 }
 

@@ -11,6 +11,7 @@ import type { Role } from '../../services/principal.ts';
 import { sessionUser } from '../../services/sessions.ts';
 import type { ConsoleEnv, ConsoleKit } from './env.ts';
 import { errorPage, forbiddenPage } from './failures.tsx';
+import { takeFlash } from './flash.ts';
 import { csrfMatches, csrfToken, readSession } from './session.ts';
 
 /** No script anywhere; styles only from our own stylesheet; no framing; forms post only to us. */
@@ -78,6 +79,7 @@ export function requireUser(kit: ConsoleKit, ...roles: Role[]): MiddlewareHandle
     c.set('session', session);
     c.set('csrf', csrfToken(kit.secret, 'session', session.id));
     if (!roles.includes(user.role)) return forbiddenPage(c);
+    if (c.req.method === 'GET') c.set('flash', takeFlash(kit, c));
     if (c.req.method === 'POST') {
       const form = await c.req.parseBody();
       if (!csrfMatches(kit.secret, 'session', session.id, form._csrf))

@@ -20,6 +20,7 @@ import { registerDomains } from './pages/domains.tsx';
 import { registerNcb } from './pages/ncb.tsx';
 import { registerSignIn } from './pages/sign-in.tsx';
 import { registerVersion } from './pages/version.tsx';
+import { consoleRefs } from './refs.ts';
 import { sessionSecret } from './session.ts';
 import { css } from './style.ts';
 
@@ -28,9 +29,11 @@ const SIGN_IN_ATTEMPTS = 10;
 const SIGN_IN_WINDOW_MS = 15 * 60_000;
 
 export function registerConsole(app: App, deps: Deps): void {
+  const secret = sessionSecret(deps.config.WOL_SESSION_SECRET);
   const kit: ConsoleKit = {
     deps,
-    secret: sessionSecret(deps.config.WOL_SESSION_SECRET),
+    secret,
+    refs: consoleRefs(secret),
     signInLimiter: new FixedWindowLimiter({ limit: SIGN_IN_ATTEMPTS, windowMs: SIGN_IN_WINDOW_MS }),
   };
   const ui = new Hono<ConsoleEnv>();

@@ -66,6 +66,12 @@ button.secondary { background: #fff; color: var(--accent); }
 button.danger { background: var(--bad); border-color: var(--bad); }
 .hint { font-size: .85rem; color: var(--muted); margin: 0; }
 .pager { display: flex; gap: 1rem; margin-top: .75rem; }
+nav.tabs ul { list-style: none; display: flex; flex-wrap: wrap; gap: .25rem; margin: 0 0 1rem; padding: 0; border-bottom: 1px solid var(--line); }
+nav.tabs a { display: inline-block; padding: .4rem .9rem; text-decoration: none; border: 1px solid transparent; border-bottom: 0; border-radius: 6px 6px 0 0; }
+nav.tabs a[aria-current="page"] { background: var(--card); border-color: var(--line); color: var(--ink); font-weight: 650; margin-bottom: -1px; }
+.field-error { color: var(--bad); font-size: .9rem; margin: .2rem 0 0; font-weight: 600; }
+[aria-invalid="true"] { border-color: var(--bad); outline: 1px solid var(--bad); }
+.scroll { overflow-x: auto; }
 .token { display: block; padding: .75rem; background: #111827; color: #e5e7eb; border-radius: 8px; font-size: 1rem; user-select: all; }
 .chart { width: 100%; height: auto; max-width: 46rem; display: block; }
 .legend { display: flex; gap: 1rem; font-size: .85rem; color: var(--muted); list-style: none; padding: 0; margin: .5rem 0 0; }

@@ -1,7 +1,13 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import type { Deps } from '../../deps.ts';
-import { delistingDecision, delistingInput, delistingReceipt, delistingRequest } from '../../schemas/domains.ts';
+import {
+  delistingDecision,
+  delistingInput,
+  delistingQueueItem,
+  delistingReceipt,
+  delistingRequest,
+} from '../../schemas/domains.ts';
 import { browseDelistingRequests, decideDelisting, requestDelisting } from '../../services/delisting.ts';
 import { principalOf, requireRoles } from '../auth.ts';
 import type { App } from '../env.ts';
@@ -68,7 +74,7 @@ export function registerDelisting(app: App, deps: Deps): void {
         }),
       },
       responses: {
-        200: jsonContent(z.object({ items: z.array(delistingRequest) }), 'Requests'),
+        200: jsonContent(z.object({ items: z.array(delistingQueueItem) }), 'Requests'),
         ...problems(400, 401, 403),
       },
     }),

@@ -1,14 +1,17 @@
-/** Builds: the runs with their outcome and duration, the versions, and "Build now". */
+/**
+ * Builds: the runs with their outcome and duration, the versions, and "Build now", which
+ * first says what the build would publish and asks for confirmation.
+ */
 import type { Context, Hono } from 'hono';
-import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { z } from 'zod';
-import { buildSnapshot } from '../../../services/build.ts';
+import { buildSnapshot, previewBuild } from '../../../services/build.ts';
 import { buildHistory } from '../../../services/overview.ts';
 import type { ConsoleEnv, ConsoleKit } from '../env.ts';
 import { formFailure } from '../failures.tsx';
+import { redirectWith } from '../flash.ts';
 import { requireUser } from '../guard.tsx';
 import { Badge, CsrfField, count, duration, VersionLink, When } from '../views/components.tsx';
-import { type Flash, page } from '../views/layout.tsx';
+import { page } from '../views/layout.tsx';
 
 const PAGE_SIZE = 50;
 const before = z.coerce.number().int().min(1).max(2_147_483_647).optional().catch(undefined);
@@ -17,18 +20,17 @@ export function registerBuilds(ui: Hono<ConsoleEnv>, kit: ConsoleKit): void {
   const staff = requireUser(kit, 'analyst', 'admin');
   const { deps } = kit;
 
-  const render = async (c: Context<ConsoleEnv>, flash?: Flash, status?: ContentfulStatusCode) => {
+  const render = async (c: Context<ConsoleEnv>) => {
     const history = await buildHistory(deps, { limit: PAGE_SIZE, before: before.parse(c.req.query('before')) });
     return page(
       c,
-      { title: 'Builds', current: 'builds', flash, status },
+      { title: 'Builds', current: 'builds' },
       <>
         <h1>Builds</h1>
-        <form method="post" action="/console/builds" class="row">
-          <CsrfField token={c.get('csrf')} />
-          <button type="submit">Build now</button>
+        <form method="get" action="/console/builds/confirm" class="row">
+          <button type="submit">Build now…</button>
           <p class="hint">
-            Compiles the list from the evidence now. A new version is written only if the entry set changed.
+            Compiles the list from the evidence now. The next page says what it would publish and asks you to confirm.
           </p>
         </form>
         <section class="card" aria-labelledby="runs">
@@ -136,6 +138,34 @@ export function registerBuilds(ui: Hono<ConsoleEnv>, kit: ConsoleKit): void {
 
   ui.get('/builds', staff, (c) => render(c));
 
+  ui.get('/builds/confirm', staff, async (c) => {
+    const p = await previewBuild(deps);
+    const isps = `${count(p.isps)} ISP${p.isps === 1 ? '' : 's'}`;
+    return page(
+      c,
+      { title: 'Build now?', current: 'builds' },
+      <>
+        <h1>Build now?</h1>
+        <section class="card" aria-labelledby="will">
+          <h2 id="will">What the build will do</h2>
+          <p>
+            {p.nextVersion === null
+              ? `The entry set is unchanged: no new version is published; the signed timestamp of v${p.latestVersion} is refreshed.`
+              : `Publishes version ${p.nextVersion} to ${isps}: +${count(p.added)} −${count(p.removed)}.`}
+          </p>
+          <p class="hint">Counted from the evidence as it is now; the build counts again as it runs.</p>
+          <form method="post" action="/console/builds" class="row">
+            <CsrfField token={c.get('csrf')} />
+            <button type="submit">
+              {p.nextVersion === null ? 'Build' : `Build and publish version ${p.nextVersion}`}
+            </button>
+            <a href="/console/builds">Cancel</a>
+          </form>
+        </section>
+      </>,
+    );
+  });
+
   ui.post('/builds', staff, async (c) => {
     try {
       const result = await buildSnapshot(deps, { trigger: 'console', actor: c.get('user').credentialId });
@@ -144,13 +174,9 @@ export function registerBuilds(ui: Hono<ConsoleEnv>, kit: ConsoleKit): void {
         303,
       );
     } catch (error) {
-      const failure = formFailure(error);
       // The failed run is recorded with its error and shown in the table.
-      return render(
-        c,
-        { kind: 'error', text: failure?.text ?? 'The build failed; the run below says why.' },
-        failure?.status ?? 500,
-      );
+      const text = formFailure(error)?.text ?? 'The build failed; the run below says why.';
+      return redirectWith(kit, c, '/console/builds', { kind: 'error', text });
     }
   });
 }

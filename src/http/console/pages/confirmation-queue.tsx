@@ -4,6 +4,7 @@ import { confirmationQueueQuery } from '../../../schemas/confirmation-queue.ts';
 import { confirmationQueue } from '../../../services/confirmation-queue.ts';
 import type { ConsoleEnv, ConsoleKit } from '../env.ts';
 import { requireUser } from '../guard.tsx';
+import { withQuery } from '../refs.ts';
 import { count, DomainLink, When } from '../views/components.tsx';
 import { page } from '../views/layout.tsx';
 
@@ -12,7 +13,9 @@ const PAGE_SIZE = 50;
 export function registerConfirmationQueue(ui: Hono<ConsoleEnv>, kit: ConsoleKit): void {
   ui.get('/confirmation-queue', requireUser(kit, 'analyst', 'admin'), async (c) => {
     // A cursor this service did not give is dropped: the page starts from the top.
-    const parsed = confirmationQueueQuery.safeParse({ cursor: c.req.query('after') || undefined, limit: PAGE_SIZE });
+    // The cursor names a domain, so it travels sealed (refs.ts).
+    const after = kit.refs.openQuery(c.req.query('s')).after;
+    const parsed = confirmationQueueQuery.safeParse({ cursor: after || undefined, limit: PAGE_SIZE });
     const query = parsed.success ? parsed.data : { limit: PAGE_SIZE };
     const result = await confirmationQueue(kit.deps, c.get('user'), query);
     return page(
@@ -44,7 +47,7 @@ export function registerConfirmationQueue(ui: Hono<ConsoleEnv>, kit: ConsoleKit)
               {result.items.map((item) => (
                 <tr>
                   <td>
-                    <DomainLink listKey={item.listKey} />
+                    <DomainLink listKey={item.listKey} href={kit.refs.domain(item.listKey)} />
                   </td>
                   <td>{item.missing.text}</td>
                   <td>{count(item.confirmingOrganisations)}</td>
@@ -61,7 +64,7 @@ export function registerConfirmationQueue(ui: Hono<ConsoleEnv>, kit: ConsoleKit)
         <nav class="pager" aria-label="Pages">
           {query.cursor && <a href="/console/confirmation-queue">First page</a>}
           {result.nextCursor && (
-            <a href={`/console/confirmation-queue?after=${encodeURIComponent(result.nextCursor)}`} rel="next">
+            <a href={withQuery(kit.refs, '/console/confirmation-queue', { after: result.nextCursor })} rel="next">
               Next page
             </a>
           )}

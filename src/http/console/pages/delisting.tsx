@@ -1,14 +1,27 @@
-/** Delisting requests: the open queue (oldest first) with accept/reject, and the decided ones. */
+/**
+ * Delisting requests: the open queue (oldest first) with reject/accept, and the decided ones.
+ * Each says whether its domain is listed now; the action that changes nothing (Reject) comes
+ * first, so the one that takes a domain off the list is never the default.
+ */
 import type { Context, Hono } from 'hono';
-import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { z } from 'zod';
 import { delistingDecision } from '../../../schemas/domains.ts';
 import { browseDelistingRequests, decideDelisting } from '../../../services/delisting.ts';
 import type { ConsoleEnv, ConsoleKit } from '../env.ts';
-import { formFailure, notFoundPage } from '../failures.tsx';
+import { notFoundPage } from '../failures.tsx';
+import { redirectFailure } from '../flash.ts';
 import { requireUser } from '../guard.tsx';
-import { Badge, CsrfField, DomainLink, When } from '../views/components.tsx';
-import { type Flash, page } from '../views/layout.tsx';
+import {
+  Badge,
+  CsrfField,
+  DomainLink,
+  FieldError,
+  formState,
+  invalid,
+  VersionLink,
+  When,
+} from '../views/components.tsx';
+import { page } from '../views/layout.tsx';
 
 const PAGE_SIZE = 100;
 const tabs = ['open', 'accepted', 'rejected'] as const;
@@ -18,21 +31,25 @@ export function registerDelisting(ui: Hono<ConsoleEnv>, kit: ConsoleKit): void {
   const staff = requireUser(kit, 'analyst', 'admin');
   const { deps } = kit;
 
-  const render = async (c: Context<ConsoleEnv>, flash?: Flash, status?: ContentfulStatusCode) => {
+  const render = async (c: Context<ConsoleEnv>) => {
     const requested = c.req.query('state');
     const state: Tab = tabs.includes(requested as Tab) ? (requested as Tab) : 'open';
     const { items } = await browseDelistingRequests(deps, { state, limit: PAGE_SIZE });
     return page(
       c,
-      { title: 'Delisting requests', current: 'delisting', flash, status },
+      { title: `Delisting requests: ${state}`, current: 'delisting' },
       <>
         <h1>Delisting requests</h1>
-        <nav class="pager" aria-label="Request states">
-          {tabs.map((tab) => (
-            <a href={`/console/delisting?state=${tab}`} aria-current={tab === state ? 'page' : undefined}>
-              {tab === 'open' ? 'Open' : tab === 'accepted' ? 'Accepted' : 'Rejected'}
-            </a>
-          ))}
+        <nav class="tabs" aria-label="Request states">
+          <ul>
+            {tabs.map((tab) => (
+              <li>
+                <a href={`/console/delisting?state=${tab}`} aria-current={tab === state ? 'page' : undefined}>
+                  {tab === 'open' ? 'Open' : tab === 'accepted' ? 'Accepted' : 'Rejected'}
+                </a>
+              </li>
+            ))}
+          </ul>
         </nav>
         {items.length === 0 && <p class="muted">No {state} requests.</p>}
         {items.length === PAGE_SIZE && (
@@ -43,9 +60,22 @@ export function registerDelisting(ui: Hono<ConsoleEnv>, kit: ConsoleKit): void {
         {items.map((r) => (
           <article class="card" aria-labelledby={`r-${r.id}`}>
             <h2 id={`r-${r.id}`}>
-              <DomainLink listKey={r.listKey} /> <Badge kind={r.state} />
+              <DomainLink listKey={r.listKey} href={kit.refs.domain(r.listKey)} /> <Badge kind={r.state} />
             </h2>
             <dl class="facts">
+              <dt>The domain now</dt>
+              <dd>
+                {r.listedSince !== null ? (
+                  <>
+                    <Badge kind="listed" /> since <VersionLink version={r.listedSince} />
+                    {r.excluded && ' (excluded: it leaves at the next build)'}
+                  </>
+                ) : r.excluded ? (
+                  <Badge kind="excluded" />
+                ) : (
+                  'not listed'
+                )}
+              </dd>
               <dt>Received</dt>
               <dd>
                 <When at={r.createdAt} />
@@ -72,14 +102,26 @@ export function registerDelisting(ui: Hono<ConsoleEnv>, kit: ConsoleKit): void {
                 <CsrfField token={c.get('csrf')} />
                 <div>
                   <label for={`reason-${r.id}`}>Reason for the decision</label>
-                  <textarea id={`reason-${r.id}`} name="reason" required minlength={3} maxlength={2000} />
+                  <textarea
+                    id={`reason-${r.id}`}
+                    name="reason"
+                    required
+                    minlength={3}
+                    maxlength={2000}
+                    {...invalid(`reason-${r.id}`, formState(c.get('flash'), r.id), 'reason')}
+                  >
+                    {formState(c.get('flash'), r.id).values.reason ?? ''}
+                  </textarea>
+                  <FieldError id={`reason-${r.id}`} state={formState(c.get('flash'), r.id)} field="reason" />
                 </div>
                 <div class="row">
-                  <button type="submit" name="decision" value="accept" class="danger">
-                    Accept (exclude the domain)
-                  </button>{' '}
                   <button type="submit" name="decision" value="reject" class="secondary">
-                    Reject
+                    Reject (keep the domain as it is)
+                  </button>{' '}
+                  <button type="submit" name="decision" value="accept" class="danger">
+                    {r.listedSince !== null
+                      ? 'Accept (exclude the domain)'
+                      : 'Accept (exclude the domain from listing)'}
                   </button>
                 </div>
               </form>
@@ -101,9 +143,7 @@ export function registerDelisting(ui: Hono<ConsoleEnv>, kit: ConsoleKit): void {
       await decideDelisting(deps, c.get('user'), id.data, input, c.get('clientIp'));
       return c.redirect(`/console/delisting?done=${input.decision === 'accept' ? 'accepted' : 'rejected'}`, 303);
     } catch (error) {
-      const failure = formFailure(error);
-      if (!failure) throw error;
-      return render(c, { kind: 'error', text: failure.text }, failure.status);
+      return redirectFailure(kit, c, '/console/delisting', error, id.data, form);
     }
   });
 }

@@ -1,22 +1,24 @@
 /**
- * One domain: why it is or is not listed (the criteria table), the evidence behind it, its
- * listing history and decisions, and the forms to exclude, restore and set its hostname
- * policy. Each form posts, then redirects back here (or shows this page with the error).
+ * One domain: why it is or is not listed (the criteria table), the decision in force and what
+ * the next build does, the evidence behind it, its listing history and decisions, and the
+ * forms to exclude, restore and set its hostname policy. The page is addressed by the sealed
+ * name (refs.ts), which may be a hostname or URL: it shows the list key that falls under.
+ * Each form posts, then redirects back here (flash.ts carries an error and what was typed).
  */
 import type { Context, Hono } from 'hono';
 import { CanonicalizeError, canonicalize } from '../../../core/canonicalize.ts';
+import { nextBuild } from '../../../core/domain-state.ts';
 import { policyInput, reasonInput } from '../../../schemas/domains.ts';
-import { excludeDomain, explainDomain, restoreDomain, setDomainPolicy } from '../../../services/domains.ts';
+import { excludeDomain, lookUpDomain, restoreDomain, setDomainPolicy } from '../../../services/domains.ts';
 import type { ConsoleEnv, ConsoleKit } from '../env.ts';
-import { formFailure } from '../failures.tsx';
+import { errorPage, notFoundPage } from '../failures.tsx';
+import { redirectFailure } from '../flash.ts';
 import { requireUser } from '../guard.tsx';
-import { Badge, CsrfField, ReasonField, VersionLink, When } from '../views/components.tsx';
-import { type Flash, page } from '../views/layout.tsx';
+import { Badge, CsrfField, type FormState, formState, ReasonField, VersionLink, When } from '../views/components.tsx';
+import { page } from '../views/layout.tsx';
 import { Evidence } from './domain-evidence.tsx';
 
-type Explanation = Awaited<ReturnType<typeof explainDomain>>;
-
-const path = (listKey: string) => `/console/domains/${encodeURIComponent(listKey)}`;
+type Explanation = NonNullable<Awaited<ReturnType<typeof lookUpDomain>>['explanation']>;
 
 const show = (value: string | number | boolean | null) =>
   value === null ? '—' : typeof value === 'boolean' ? (value ? 'yes' : 'no') : String(value);
@@ -34,40 +36,91 @@ const say = (name: string, side: 'required' | 'observed', value: string | number
   return typeof value === 'number' && word ? word(value) : show(value);
 };
 
+/** The criteria's window, as the criteria table states it. */
+const onlineWithinDays = (d: Explanation) =>
+  Number(d.evaluation.criteria.find((c) => c.name === 'onlineWithinDays')?.required ?? 0);
+
+const offlineNote = /observed offline no longer count/;
+
 function Verdict(props: { d: Explanation }) {
   const { evaluation } = props.d;
-  const failing = evaluation.criteria.filter((c) => !c.pass).map((c) => c.name);
+  const failing = evaluation.criteria.filter((c) => !c.pass);
+  // Criteria that fail only because reports are observed offline are named as one cause, not as many.
+  const becauseOffline = failing.filter((c) => c.note && offlineNote.test(c.note)).map((c) => c.name);
+  const own = failing.filter((c) => !becauseOffline.includes(c.name)).map((c) => c.name);
+  const names = (list: string[]) =>
+    list.map((name, i) => (
+      <>
+        {i > 0 && ', '}
+        <code>{name}</code>
+      </>
+    ));
   return evaluation.included ? (
-    <p>
-      Meets every criterion of criteria version {evaluation.criteriaVersion}
-      {props.d.state === 'listed' ? ' and is on the list.' : '; it is listed at the next build.'}
-    </p>
+    <p>Meets every criterion of criteria version {evaluation.criteriaVersion}.</p>
   ) : (
     <p>
-      <strong>Not listed</strong> under criteria version {evaluation.criteriaVersion}: it fails{' '}
-      {failing.map((name, i) => (
+      <strong>Not included</strong> under criteria version {evaluation.criteriaVersion}: it fails {names(own)}
+      {becauseOffline.length > 0 && (
         <>
-          {i > 0 && ', '}
-          <code>{name}</code>
+          ; {names(becauseOffline)} {becauseOffline.length === 1 ? 'fails' : 'fail'} only because reports are observed
+          offline
         </>
-      ))}
+      )}
       .
     </p>
   );
 }
 
-function Actions(props: { d: Explanation; csrf: string }) {
+const nextBuildText = {
+  keeps: 'The next build keeps it on the list.',
+  removes: 'The next build removes it from the list.',
+  adds: 'The next build adds it to the list.',
+  'leaves out': 'The next build leaves it off the list.',
+} as const;
+
+/** The decision in force (the newest exclusion or restore) and what the next build does with the domain. */
+function InForce(props: { d: Explanation }) {
+  const { d } = props;
+  const listed = d.history.some((h) => h.removedVersion === null);
+  const decision = d.decisions.find((x) => x.kind === 'exclusion' || x.kind === 'restore');
+  return (
+    <section class="card" aria-labelledby="in-force">
+      <h2 id="in-force">Decision in force</h2>
+      <p>
+        {d.excluded && decision ? (
+          <>
+            <strong>Excluded</strong> since <When at={decision.at} />
+            {decision.reason && <> — {decision.reason}</>}.
+          </>
+        ) : decision ? (
+          <>
+            No exclusion: the last one was lifted <When at={decision.at} />. The evidence decides.
+          </>
+        ) : (
+          'No exclusion: the evidence decides.'
+        )}{' '}
+        {nextBuildText[nextBuild(listed, d.evaluation.included)]}
+      </p>
+    </section>
+  );
+}
+
+function Actions(props: { d: Explanation; csrf: string; href: string; exclusion: FormState; policyForm: FormState }) {
   const { d, csrf } = props;
   const canonical = canonicalize(d.listKey);
   const registrable =
     !(canonical instanceof CanonicalizeError) && canonical.kind === 'domain' && canonical.domain === d.listKey;
-  const excluded = d.state === 'excluded';
-  const policy = d.decisions.find((x) => x.kind === 'policy')?.detail?.granularity ?? 'registrable';
+  // The decision in force, not the listing: an excluded domain that is still listed is restored here at once.
+  const excluded = d.excluded;
+  const policy =
+    props.policyForm.values.granularity ??
+    d.decisions.find((x) => x.kind === 'policy')?.detail?.granularity ??
+    'registrable';
   return (
     <section class="card" aria-labelledby="actions">
       <h2 id="actions">Act on this domain</h2>
       <div class="grid">
-        <form method="post" action={`${path(d.listKey)}/${excluded ? 'restore' : 'exclude'}`} class="stack">
+        <form method="post" action={`${props.href}/${excluded ? 'restore' : 'exclude'}`} class="stack">
           <h3>{excluded ? 'Restore' : 'Exclude'}</h3>
           <p class="hint">
             {excluded
@@ -75,7 +128,7 @@ function Actions(props: { d: Explanation; csrf: string }) {
               : 'Never list this domain, whatever its evidence, from the next build on.'}
           </p>
           <CsrfField token={csrf} />
-          <ReasonField id={excluded ? 'restore-reason' : 'exclude-reason'} />
+          <ReasonField id={excluded ? 'restore-reason' : 'exclude-reason'} state={props.exclusion} />
           <div>
             <button type="submit" class={excluded ? undefined : 'danger'}>
               {excluded ? 'Restore' : 'Exclude'}
@@ -83,7 +136,7 @@ function Actions(props: { d: Explanation; csrf: string }) {
           </div>
         </form>
         {registrable ? (
-          <form method="post" action={`${path(d.listKey)}/policy`} class="stack">
+          <form method="post" action={`${props.href}/policy`} class="stack">
             <h3>Hostname policy</h3>
             <p class="hint">For shared hosting: list each reported hostname instead of the whole domain.</p>
             <CsrfField token={csrf} />
@@ -98,7 +151,7 @@ function Actions(props: { d: Explanation; csrf: string }) {
                 </option>
               </select>
             </div>
-            <ReasonField id="policy-reason" />
+            <ReasonField id="policy-reason" state={props.policyForm} />
             <div>
               <button type="submit" class="secondary">
                 Set policy
@@ -116,22 +169,41 @@ function Actions(props: { d: Explanation; csrf: string }) {
   );
 }
 
-async function renderDomain(
-  c: Context<ConsoleEnv>,
-  kit: ConsoleKit,
-  listKey: string,
-  failure?: Flash,
-  status?: 403 | 409 | 422,
-) {
-  const d = await explainDomain(kit.deps, listKey);
+async function renderDomain(c: Context<ConsoleEnv>, kit: ConsoleKit, name: string) {
+  const found = await lookUpDomain(kit.deps, name);
+  const d = found.explanation;
+  if (!d)
+    return errorPage(
+      c,
+      404,
+      'Not found',
+      found.listKey === name
+        ? `nothing is known about ${name}`
+        : `nothing is known about ${name}, nor about ${found.listKey}, the list key it falls under`,
+    );
+  const href = kit.refs.domain(d.listKey);
+  const flash = c.get('flash');
+  const listedSince = d.history.find((h) => h.removedVersion === null)?.addedVersion;
   return page(
     c,
-    { title: d.listKey, current: 'domains', flash: failure, status },
+    { title: d.listKey, current: 'domains' },
     <>
       <h1>
         <code>{d.listKey}</code> <Badge kind={d.state} />
       </h1>
+      {found.host !== d.listKey && (
+        <p class="hint">
+          You looked up <code>{found.host}</code>: it falls under the list key <code>{d.listKey}</code> (hostname
+          policy: {found.policy === 'hostname' ? 'each hostname' : 'the registrable domain'}).
+        </p>
+      )}
+      {listedSince !== undefined && (
+        <p>
+          Listed since <VersionLink version={listedSince} />.
+        </p>
+      )}
       <Verdict d={d} />
+      <InForce d={d} />
       <section class="card" aria-labelledby="criteria">
         <h2 id="criteria">Criteria</h2>
         <table>
@@ -162,7 +234,7 @@ async function renderDomain(
           </tbody>
         </table>
       </section>
-      <Evidence evidence={d.evidence} />
+      <Evidence evidence={d.evidence} onlineWithinDays={onlineWithinDays(d)} />
       <div class="grid">
         <section class="card" aria-labelledby="history">
           <h2 id="history">Listing history</h2>
@@ -227,56 +299,69 @@ async function renderDomain(
           )}
         </section>
       </div>
-      <Actions d={d} csrf={c.get('csrf')} />
+      <Actions
+        d={d}
+        csrf={c.get('csrf')}
+        href={href}
+        exclusion={formState(flash, 'exclusion')}
+        policyForm={formState(flash, 'policy')}
+      />
     </>,
   );
 }
 
 export function registerDomain(ui: Hono<ConsoleEnv>, kit: ConsoleKit): void {
   const staff = requireUser(kit, 'analyst', 'admin');
-  const { deps } = kit;
+  const { deps, refs } = kit;
 
-  ui.get('/domains/:listKey', staff, (c) => renderDomain(c, kit, c.req.param('listKey')));
+  ui.get('/domains/:ref', staff, async (c) => {
+    const name = refs.openDomain(c.req.param('ref'));
+    if (name === null) return notFoundPage(c);
+    return renderDomain(c, kit, name);
+  });
 
-  /** Runs a decision; success redirects to the domain page with `done`, a failure shows it there. */
+  /** Runs a decision on the list key the page names; either way the browser is sent back to the page. */
   const decide =
-    (done: string, act: (c: Context<ConsoleEnv>, form: Record<string, unknown>) => Promise<unknown>) =>
+    (
+      done: string,
+      form: 'exclusion' | 'policy',
+      act: (c: Context<ConsoleEnv>, listKey: string, body: Record<string, unknown>) => Promise<unknown>,
+    ) =>
     async (c: Context<ConsoleEnv>) => {
-      const listKey = c.req.param('listKey')!;
+      const listKey = refs.openDomain(c.req.param('ref'));
+      if (listKey === null) return notFoundPage(c);
+      const body = await c.req.parseBody();
+      const back = refs.domain(listKey);
       try {
-        await act(c, await c.req.parseBody());
+        await act(c, listKey, body);
       } catch (error) {
-        const failure = formFailure(error);
-        if (!failure) throw error;
-        // The page itself exists: a refused decision is a conflict with the domain's state, or bad input.
-        const status = failure.status === 422 ? 422 : failure.status === 403 ? 403 : 409;
-        return renderDomain(c, kit, listKey, { kind: 'error', text: failure.text }, status);
+        return redirectFailure(kit, c, back, error, form, body);
       }
-      return c.redirect(`${path(listKey)}?done=${done}`, 303);
+      return c.redirect(`${back}?done=${done}`, 303);
     };
 
   ui.post(
-    '/domains/:listKey/exclude',
+    '/domains/:ref/exclude',
     staff,
-    decide('excluded', async (c, form) => {
+    decide('excluded', 'exclusion', async (c, listKey, form) => {
       const { reason } = reasonInput.parse({ reason: form.reason });
-      await excludeDomain(deps, c.get('user'), c.req.param('listKey')!, reason, c.get('clientIp'));
+      await excludeDomain(deps, c.get('user'), listKey, reason, c.get('clientIp'));
     }),
   );
   ui.post(
-    '/domains/:listKey/restore',
+    '/domains/:ref/restore',
     staff,
-    decide('restored', async (c, form) => {
+    decide('restored', 'exclusion', async (c, listKey, form) => {
       const { reason } = reasonInput.parse({ reason: form.reason });
-      await restoreDomain(deps, c.get('user'), c.req.param('listKey')!, reason, c.get('clientIp'));
+      await restoreDomain(deps, c.get('user'), listKey, reason, c.get('clientIp'));
     }),
   );
   ui.post(
-    '/domains/:listKey/policy',
+    '/domains/:ref/policy',
     staff,
-    decide('policy', async (c, form) => {
+    decide('policy', 'policy', async (c, listKey, form) => {
       const input = policyInput.parse({ granularity: form.granularity, reason: form.reason });
-      await setDomainPolicy(deps, c.get('user'), c.req.param('listKey')!, input, c.get('clientIp'));
+      await setDomainPolicy(deps, c.get('user'), listKey, input, c.get('clientIp'));
     }),
   );
 }

@@ -1,58 +1,117 @@
-/** Domains: prefix search and a state filter, paged by key (never the whole list). */
-import type { Hono } from 'hono';
+/**
+ * Domains: prefix search and a state filter, paged by key (never the whole list). The search
+ * is sent by POST and the results page carries it sealed (`?s=`), with the page cursor, so no
+ * domain name is in a URL. A hostname or URL typed in is also looked up: the list key it falls
+ * under, listed or not and why.
+ */
+import type { Context, Hono } from 'hono';
+import { CanonicalizeError, canonicalize } from '../../../core/canonicalize.ts';
+import { domainStateMeaning } from '../../../core/domain-state.ts';
 import { domainQuery } from '../../../schemas/domains.ts';
-import { listDomains } from '../../../services/domains.ts';
+import { listDomains, lookUpDomain } from '../../../services/domains.ts';
 import type { ConsoleEnv, ConsoleKit } from '../env.ts';
 import { requireUser } from '../guard.tsx';
+import { withQuery } from '../refs.ts';
 import { Badge, DomainLink, VersionLink } from '../views/components.tsx';
 import { page } from '../views/layout.tsx';
 
 const PAGE_SIZE = 50;
-const states = [
-  ['', 'Any state'],
-  ['listed', 'Listed'],
-  ['candidate', 'Candidate (confirmed, not listed)'],
-  ['excluded', 'Excluded'],
-] as const;
+const filters = ['listed', 'candidate', 'excluded'] as const;
+
+/**
+ * The host a search term names (it has a dot, or a scheme or path, and canonicalizes), worth a
+ * look-up; for a URL, the key prefix searched is its host.
+ */
+function hostOf(q: string | undefined): string | undefined {
+  if (!q || !/[./:]/.test(q)) return undefined;
+  const canonical = canonicalize(q);
+  return canonical instanceof CanonicalizeError ? undefined : canonical.host;
+}
+
+function LookUp(props: { kit: ConsoleKit; found: Awaited<ReturnType<typeof lookUpDomain>> }) {
+  const { found } = props;
+  const d = found.explanation;
+  const since = d?.history.find((h) => h.removedVersion === null)?.addedVersion;
+  const failing = d?.evaluation.criteria.filter((c) => !c.pass).map((c) => c.name) ?? [];
+  return (
+    <section class="card" aria-labelledby="lookup">
+      <h2 id="lookup">
+        <code>{found.host}</code>
+      </h2>
+      <p>
+        Falls under the list key <DomainLink listKey={found.listKey} href={props.kit.refs.domain(found.listKey)} />{' '}
+        (hostname policy: {found.policy === 'hostname' ? 'each hostname' : 'the registrable domain'}).{' '}
+        {!d ? (
+          'Nothing is known under that key: it is not listed.'
+        ) : (
+          <>
+            <Badge kind={d.state} /> {domainStateMeaning[d.state]}
+            {since !== undefined && (
+              <>
+                , since <VersionLink version={since} />
+              </>
+            )}
+            . {d.evaluation.included ? 'It meets every criterion.' : `It fails ${failing.join(', ')}.`}
+          </>
+        )}
+      </p>
+    </section>
+  );
+}
 
 export function registerDomains(ui: Hono<ConsoleEnv>, kit: ConsoleKit): void {
-  ui.get('/domains', requireUser(kit, 'analyst', 'admin'), async (c) => {
+  const staff = requireUser(kit, 'analyst', 'admin');
+  const { refs } = kit;
+
+  const render = async (c: Context<ConsoleEnv>, sealed: Record<string, string>) => {
     // A malformed filter is dropped rather than refused: the page still answers.
+    const host = sealed.after ? undefined : hostOf(sealed.q);
     const parsed = domainQuery.safeParse({
-      state: c.req.query('state') || undefined,
-      q: c.req.query('q') || undefined,
-      cursor: c.req.query('after') || undefined,
+      state: sealed.state || undefined,
+      q: (host && /[/:]/.test(sealed.q ?? '') ? host : sealed.q) || undefined,
+      cursor: sealed.after || undefined,
       limit: PAGE_SIZE,
     });
     const query = parsed.success
       ? parsed.data
       : { limit: PAGE_SIZE, state: undefined, q: undefined, cursor: undefined };
-    const result = await listDomains(kit.deps, query);
-    const link = (after?: string) => {
-      const params = new URLSearchParams();
-      if (query.q) params.set('q', query.q);
-      if (query.state) params.set('state', query.state);
-      if (after) params.set('after', after);
-      const search = params.toString();
-      return `/console/domains${search ? `?${search}` : ''}`;
-    };
+    const [result, found] = await Promise.all([
+      listDomains(kit.deps, query),
+      host ? lookUpDomain(kit.deps, sealed.q!) : undefined,
+    ]);
+    const link = (after?: string) => withQuery(refs, '/console/domains', { q: query.q, state: query.state, after });
     return page(
       c,
       { title: 'Domains', current: 'domains' },
       <>
         <h1>Domains</h1>
         <search>
-          <form method="get" action="/console/domains" class="row">
+          <form method="post" action="/console/domains" class="row">
+            <input type="hidden" name="_csrf" value={c.get('csrf')} />
             <div>
-              <label for="q">Domain starts with</label>
-              <input id="q" name="q" type="search" value={query.q ?? ''} maxlength={253} placeholder="example.com" />
+              <label for="q">Domain, hostname or URL</label>
+              <input
+                id="q"
+                name="q"
+                type="search"
+                value={sealed.q ?? ''}
+                maxlength={2048}
+                placeholder="zz-example.com"
+                aria-describedby="q-hint"
+              />
+              <p id="q-hint" class="hint">
+                Keys starting with it; a hostname or URL also shows the key it falls under.
+              </p>
             </div>
             <div>
               <label for="state">State</label>
               <select id="state" name="state">
-                {states.map(([value, label]) => (
-                  <option value={value} selected={(query.state ?? '') === value}>
-                    {label}
+                <option value="" selected={!query.state}>
+                  Any state
+                </option>
+                {filters.map((value) => (
+                  <option value={value} selected={query.state === value}>
+                    {`${value[0]!.toUpperCase()}${value.slice(1)}: ${domainStateMeaning[value]}`}
                   </option>
                 ))}
               </select>
@@ -62,6 +121,7 @@ export function registerDomains(ui: Hono<ConsoleEnv>, kit: ConsoleKit): void {
             </div>
           </form>
         </search>
+        {found && <LookUp kit={kit} found={found} />}
         {result.items.length === 0 ? (
           <p class="muted">{query.cursor ? 'No more domains.' : 'No domain matches.'}</p>
         ) : (
@@ -87,7 +147,7 @@ export function registerDomains(ui: Hono<ConsoleEnv>, kit: ConsoleKit): void {
               {result.items.map((d) => (
                 <tr>
                   <td>
-                    <DomainLink listKey={d.listKey} />
+                    <DomainLink listKey={d.listKey} href={refs.domain(d.listKey)} />
                   </td>
                   <td>
                     <Badge kind={d.state} />
@@ -110,5 +170,14 @@ export function registerDomains(ui: Hono<ConsoleEnv>, kit: ConsoleKit): void {
         </nav>
       </>,
     );
+  };
+
+  ui.get('/domains', staff, (c) => render(c, refs.openQuery(c.req.query('s'))));
+
+  // The search itself: its terms go into the sealed query of the page it redirects to.
+  ui.post('/domains', staff, async (c) => {
+    const form = await c.req.parseBody();
+    const text = (v: unknown) => (typeof v === 'string' ? v.trim().slice(0, 2048) : undefined);
+    return c.redirect(withQuery(refs, '/console/domains', { q: text(form.q), state: text(form.state) }), 303);
   });
 }

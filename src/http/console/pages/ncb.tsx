@@ -1,19 +1,21 @@
 /**
  * The NCB page: the ISPs of its country with the version each last pulled and how far
- * behind it is, and the zone transfers of each key that takes the RPZ as a secondary zone; issuing ISP keys (the new key is shown once, on the answer to the form,
- * and never again) and revoking the keys this NCB issued.
+ * behind it is, and the zone transfers of each key that takes the RPZ as a secondary zone; issuing ISP keys and
+ * revoking the keys this NCB issued. The form that issues a key redirects (post/redirect/get);
+ * the new key travels in the sealed one-time flash cookie, so it is shown on the one page the
+ * redirect lands on and a reload issues nothing and shows nothing. Revoking asks first.
  */
 import type { Context, Hono } from 'hono';
-import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { z } from 'zod';
 import { credentialInput } from '../../../schemas/credentials.ts';
 import { issueCredential, revokeCredential, visibleCredentials } from '../../../services/credentials.ts';
 import { ncbIspStatus } from '../../../services/distribution.ts';
 import type { ConsoleEnv, ConsoleKit } from '../env.ts';
-import { formFailure, notFoundPage } from '../failures.tsx';
+import { notFoundPage } from '../failures.tsx';
+import { redirectFailure, redirectWith } from '../flash.ts';
 import { requireUser } from '../guard.tsx';
-import { Badge, CsrfField, count, When } from '../views/components.tsx';
-import { type Flash, page } from '../views/layout.tsx';
+import { Badge, CsrfField, count, FieldError, formState, invalid, When } from '../views/components.tsx';
+import { page } from '../views/layout.tsx';
 
 const KEYS_SHOWN = 200;
 const credentialId = z.coerce.number().int().positive().max(2_147_483_647);
@@ -24,33 +26,30 @@ function behind(n: number | null) {
   return <Badge kind="fail">{`${count(n)} version${n === 1 ? '' : 's'} behind`}</Badge>;
 }
 
-interface Issued {
-  token: string;
-  organisationId: number | null;
-}
-
 export function registerNcb(ui: Hono<ConsoleEnv>, kit: ConsoleKit): void {
   const ncb = requireUser(kit, 'ncb');
   const { deps } = kit;
 
-  const render = async (
-    c: Context<ConsoleEnv>,
-    extra: { flash?: Flash; status?: ContentfulStatusCode; issued?: Issued } = {},
-  ) => {
+  const render = async (c: Context<ConsoleEnv>) => {
     const user = c.get('user');
+    const issued = c.get('flash')?.issued;
+    const form = formState(c.get('flash'), 'issue');
     const [status, keys] = await Promise.all([ncbIspStatus(deps, user), visibleCredentials(deps, user, KEYS_SHOWN)]);
     const ispName = new Map(status.items.map((i) => [i.organisationId, i.name]));
     const transfers = status.items.flatMap((isp) => isp.zoneTransfers.map((t) => ({ isp: isp.name, t })));
     return page(
       c,
-      { title: 'ISPs', current: 'ncb', flash: extra.flash, status: extra.status },
+      { title: 'ISPs', current: 'ncb' },
       <>
         <h1>ISPs in {user.country}</h1>
-        {extra.issued && (
+        {issued && (
           <section class="card" aria-labelledby="issued">
-            <h2 id="issued">New key for {ispName.get(extra.issued.organisationId ?? 0) ?? 'the ISP'}</h2>
-            <p>Give this key to the ISP now. It is shown only this once: the service keeps only its hash.</p>
-            <code class="token">{extra.issued.token}</code>
+            <h2 id="issued">New key for {ispName.get(issued.organisationId ?? 0) ?? 'the ISP'}</h2>
+            <p>
+              Give this key to the ISP now. It is shown only this once: the service keeps only its hash, and reloading
+              this page does not show it again.
+            </p>
+            <code class="token">{issued.token}</code>
           </section>
         )}
         <section class="card" aria-labelledby="status">
@@ -148,17 +147,38 @@ export function registerNcb(ui: Hono<ConsoleEnv>, kit: ConsoleKit): void {
                 <label for="organisation">ISP</label>
                 <select id="organisation" name="organisationId" required>
                   {status.items.map((isp) => (
-                    <option value={String(isp.organisationId)}>{isp.name}</option>
+                    <option
+                      value={String(isp.organisationId)}
+                      selected={form.values.organisationId === String(isp.organisationId)}
+                    >
+                      {isp.name}
+                    </option>
                   ))}
                 </select>
               </div>
               <div>
                 <label for="label">Label</label>
-                <input id="label" name="label" required maxlength={200} placeholder="resolver cluster 1" />
+                <input
+                  id="label"
+                  name="label"
+                  required
+                  maxlength={200}
+                  placeholder="resolver cluster 1"
+                  value={form.values.label ?? ''}
+                  {...invalid('label', form, 'label')}
+                />
+                <FieldError id="label" state={form} field="label" />
               </div>
               <div>
                 <label for="expires">Expires on (optional)</label>
-                <input id="expires" name="expiresOn" type="date" />
+                <input
+                  id="expires"
+                  name="expiresOn"
+                  type="date"
+                  value={form.values.expiresOn ?? ''}
+                  {...invalid('expires', form, 'expiresAt')}
+                />
+                <FieldError id="expires" state={form} field="expiresAt" />
               </div>
               <div>
                 <button type="submit">Issue key</button>
@@ -200,12 +220,9 @@ export function registerNcb(ui: Hono<ConsoleEnv>, kit: ConsoleKit): void {
                       {k.revokedAt ? (
                         <Badge kind="excluded">revoked</Badge>
                       ) : (
-                        <form method="post" action={`/console/ncb/credentials/${k.id}/revoke`} class="inline">
-                          <CsrfField token={c.get('csrf')} />
-                          <button type="submit" class="danger" aria-label={`Revoke the key ${k.label}`}>
-                            Revoke
-                          </button>
-                        </form>
+                        <a href={`/console/ncb/credentials/${k.id}/revoke`} aria-label={`Revoke the key ${k.label}…`}>
+                          Revoke…
+                        </a>
                       )}
                     </td>
                   </tr>
@@ -232,12 +249,53 @@ export function registerNcb(ui: Hono<ConsoleEnv>, kit: ConsoleKit): void {
         ...(expiresOn ? { expiresAt: expiresOn } : {}),
       });
       const issued = await issueCredential(deps, c.get('user'), input, c.get('clientIp'));
-      return render(c, { issued: { token: issued.token, organisationId: issued.organisationId }, status: 201 });
+      return redirectWith(kit, c, '/console/ncb', {
+        kind: 'ok',
+        text: 'The key is issued.',
+        issued: { token: issued.token, organisationId: issued.organisationId },
+      });
     } catch (error) {
-      const failure = formFailure(error);
-      if (!failure) throw error;
-      return render(c, { flash: { kind: 'error', text: failure.text }, status: failure.status });
+      return redirectFailure(kit, c, '/console/ncb', error, 'issue', form);
     }
+  });
+
+  /** The key a revoke names, if this NCB may see it. */
+  const visibleKey = async (c: Context<ConsoleEnv>) => {
+    const id = credentialId.safeParse(c.req.param('id'));
+    if (!id.success) return undefined;
+    const keys = await visibleCredentials(deps, c.get('user'), KEYS_SHOWN);
+    return keys.find((k) => k.id === id.data);
+  };
+
+  ui.get('/ncb/credentials/:id/revoke', ncb, async (c) => {
+    const key = await visibleKey(c);
+    if (!key) return notFoundPage(c);
+    const status = await ncbIspStatus(deps, c.get('user'));
+    const isp = status.items.find((i) => i.organisationId === key.organisationId)?.name ?? 'the ISP';
+    return page(
+      c,
+      { title: 'Revoke the key?', current: 'ncb' },
+      <section class="card" aria-labelledby="revoke">
+        <h1 id="revoke">Revoke the key “{key.label}”?</h1>
+        {key.revokedAt ? (
+          <p>This key is revoked already.</p>
+        ) : (
+          <>
+            <p>
+              {isp}’s key “{key.label}” stops working at once: its next pull is refused, and its zone transfers with it.
+              Last used: <When at={key.lastUsedAt} empty="never" />. This cannot be undone; a new key can be issued.
+            </p>
+            <form method="post" action={`/console/ncb/credentials/${key.id}/revoke`} class="row">
+              <CsrfField token={c.get('csrf')} />
+              <button type="submit" class="danger">
+                Revoke “{key.label}”
+              </button>
+              <a href="/console/ncb">Cancel</a>
+            </form>
+          </>
+        )}
+      </section>,
+    );
   });
 
   ui.post('/ncb/credentials/:id/revoke', ncb, async (c) => {

@@ -1,7 +1,9 @@
 /**
  * Sign-in and sign-out. An API key is exchanged for a session cookie; the answer to a bad
- * key is "invalid key" whatever the reason (unknown, revoked, expired, malformed). Attempts
- * are limited per client address before the key is even looked at.
+ * key is "invalid key" whatever the reason (unknown, revoked, expired, malformed). Failed
+ * attempts are limited per client address, checked before the key is even looked at;
+ * successful ones count nothing, so a team behind one office address is never locked out by
+ * signing in.
  */
 import type { Context, Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
@@ -81,19 +83,21 @@ export function registerSignIn(ui: Hono<ConsoleEnv>, kit: ConsoleKit): void {
   });
 
   ui.post('/sign-in', async (c) => {
-    const verdict = kit.signInLimiter.take(addressKey(c.get('clientIp')), deps.clock().getTime());
+    const address = addressKey(c.get('clientIp'));
+    const verdict = kit.signInLimiter.check(address, deps.clock().getTime());
     if (!verdict.allowed) {
       c.header('retry-after', String(verdict.retryAfterSeconds));
       const minutes = Math.ceil(verdict.retryAfterSeconds / 60);
       return signInForm(kit, c, 429, {
         kind: 'error',
-        text: `Too many sign-in attempts from your address. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`,
+        text: `Too many failed sign-ins from your address. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`,
       });
     }
     const secure = isSecure(kit, c);
     const form = await c.req.parseBody();
     const next = safeNext(form.next);
     const formId = getCookie(c, signInCookie(secure));
+    const failed = () => kit.signInLimiter.take(address, deps.clock().getTime());
     if (!formId || !csrfMatches(kit.secret, 'sign-in', formId, form._csrf))
       return signInForm(
         kit,
@@ -107,7 +111,10 @@ export function registerSignIn(ui: Hono<ConsoleEnv>, kit: ConsoleKit): void {
       );
     const key = typeof form.key === 'string' && form.key.length <= KEY_MAX_LENGTH ? form.key : '';
     const principal = key ? await signIn(deps, key, c.get('clientIp')) : null;
-    if (!principal) return signInForm(kit, c, 400, { kind: 'error', text: 'Invalid key.' }, next);
+    if (!principal) {
+      failed();
+      return signInForm(kit, c, 400, { kind: 'error', text: 'Invalid key.' }, next);
+    }
     if (principal.role !== 'analyst' && principal.role !== 'admin' && principal.role !== 'ncb')
       return signInForm(kit, c, 403, {
         kind: 'error',

@@ -5,6 +5,7 @@ import { versionDetail } from '../../../services/overview.ts';
 import type { ConsoleEnv, ConsoleKit } from '../env.ts';
 import { notFoundPage } from '../failures.tsx';
 import { requireUser } from '../guard.tsx';
+import { withQuery } from '../refs.ts';
 import { count, DomainLink, VersionLink, When, waited } from '../views/components.tsx';
 import { page } from '../views/layout.tsx';
 
@@ -14,6 +15,7 @@ const cursor = z.string().min(1).max(253).optional().catch(undefined);
 const fromSeconds = (s: number) => new Date(s * 1000);
 
 function KeyList(props: {
+  kit: ConsoleKit;
   id: string;
   title: string;
   keys: { items: string[]; next: string | null };
@@ -29,7 +31,7 @@ function KeyList(props: {
         <ul>
           {props.keys.items.map((key) => (
             <li>
-              <DomainLink listKey={key} />
+              <DomainLink listKey={key} href={props.kit.refs.domain(key)} />
             </li>
           ))}
         </ul>
@@ -47,8 +49,10 @@ export function registerVersion(ui: Hono<ConsoleEnv>, kit: ConsoleKit): void {
   ui.get('/versions/:version', requireUser(kit, 'analyst', 'admin'), async (c) => {
     const version = versionParam.safeParse(c.req.param('version'));
     if (!version.success) return notFoundPage(c);
-    const addedAfter = cursor.parse(c.req.query('added_after'));
-    const removedAfter = cursor.parse(c.req.query('removed_after'));
+    // The cursors name domains, so they travel sealed (refs.ts).
+    const sealed = kit.refs.openQuery(c.req.query('s'));
+    const addedAfter = cursor.parse(sealed.added_after);
+    const removedAfter = cursor.parse(sealed.removed_after);
     const d = await versionDetail(kit.deps, version.data, { addedAfter, removedAfter, limit: PAGE_SIZE });
     const { snapshot: s, manifest } = d;
     const p = manifest.payload;
@@ -155,18 +159,20 @@ export function registerVersion(ui: Hono<ConsoleEnv>, kit: ConsoleKit): void {
         </div>
         <div class="grid">
           <KeyList
+            kit={kit}
             id="added"
             title={`Added in version ${s.version} (${count(s.addedCount)})`}
             keys={d.added}
             moreText="More added keys"
-            more={`${here}?added_after=${encodeURIComponent(d.added.next ?? '')}${removedAfter ? `&removed_after=${encodeURIComponent(removedAfter)}` : ''}`}
+            more={withQuery(kit.refs, here, { added_after: d.added.next ?? undefined, removed_after: removedAfter })}
           />
           <KeyList
+            kit={kit}
             id="removed"
             title={`Removed in version ${s.version} (${count(s.removedCount)})`}
             keys={d.removed}
             moreText="More removed keys"
-            more={`${here}?removed_after=${encodeURIComponent(d.removed.next ?? '')}${addedAfter ? `&added_after=${encodeURIComponent(addedAfter)}` : ''}`}
+            more={withQuery(kit.refs, here, { removed_after: d.removed.next ?? undefined, added_after: addedAfter })}
           />
         </div>
       </>,

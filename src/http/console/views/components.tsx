@@ -1,5 +1,6 @@
 /** Small pieces the pages share: the CSRF field, dates, numbers, badges, the reason field. */
 import type { Child } from 'hono/jsx';
+import type { FormFlash } from '../flash.ts';
 
 export function CsrfField(props: { token: string | undefined }) {
   return <input type="hidden" name="_csrf" value={props.token ?? ''} />;
@@ -33,20 +34,55 @@ export function Badge(props: { kind: string; children?: Child }) {
   return <span class={`badge ${props.kind}`}>{props.children ?? props.kind}</span>;
 }
 
+/** What a refused form left for the form `id` on this page: its error, the field at fault, what was typed. */
+export interface FormState {
+  error?: string | undefined;
+  field?: string | undefined;
+  values: Record<string, string>;
+}
+
+export const formState = (flash: FormFlash | undefined, id: string): FormState =>
+  flash?.kind === 'error' && flash.form === id
+    ? { error: flash.text, field: flash.field, values: flash.values ?? {} }
+    : { values: {} };
+
+/** The error beside the field it is about (linked by aria-describedby from the field). */
+export function FieldError(props: { id: string; state: FormState | undefined; field: string }) {
+  return props.state?.error && props.state.field === props.field ? (
+    <p id={`${props.id}-error`} class="field-error">
+      {props.state.error}
+    </p>
+  ) : null;
+}
+
+/** The attributes of a field the error is about. */
+export const invalid = (id: string, state: FormState | undefined, field: string) =>
+  state?.error && state.field === field ? { 'aria-invalid': 'true', 'aria-describedby': `${id}-error` } : {};
+
 /** A required reason, as the API requires it (3 to 2000 characters). */
-export function ReasonField(props: { id: string; label?: string }) {
+export function ReasonField(props: { id: string; label?: string; state?: FormState | undefined }) {
   return (
     <div>
       <label for={props.id}>{props.label ?? 'Reason'}</label>
-      <textarea id={props.id} name="reason" required minlength={3} maxlength={2000} />
+      <textarea
+        id={props.id}
+        name="reason"
+        required
+        minlength={3}
+        maxlength={2000}
+        {...invalid(props.id, props.state, 'reason')}
+      >
+        {props.state?.values.reason ?? ''}
+      </textarea>
+      <FieldError id={props.id} state={props.state} field="reason" />
     </div>
   );
 }
 
-/** A link to a domain's page; list keys are URL-safe, but encode anyway. */
-export function DomainLink(props: { listKey: string }) {
+/** A link to a domain's page: `href` from kit.refs.domain, which keeps the name out of the URL. */
+export function DomainLink(props: { listKey: string; href: string }) {
   return (
-    <a href={`/console/domains/${encodeURIComponent(props.listKey)}`}>
+    <a href={props.href}>
       <code>{props.listKey}</code>
     </a>
   );

@@ -120,14 +120,18 @@ export function Layout(props: LayoutProps) {
   );
 }
 
-/** Renders a signed-in page; the flash is the given one, else the `?done=` code's text. */
+/** Renders a signed-in page; the flash is the given one, else what a form left, else the `?done=` code's text. */
 export function page(
   c: Context<ConsoleEnv>,
   options: { title: string; current?: NavId; flash?: Flash | undefined; status?: ContentfulStatusCode },
   body: Child,
 ) {
   const code = c.req.query('done');
-  const flash = options.flash ?? (code && done[code] ? { kind: 'ok' as const, text: done[code] } : undefined);
+  const left = c.get('flash');
+  const flash =
+    options.flash ??
+    (left && { kind: left.kind, text: left.text }) ??
+    (code && done[code] ? { kind: 'ok' as const, text: done[code] } : undefined);
   return c.html(
     <Layout title={options.title} user={c.get('user')} csrf={c.get('csrf')} current={options.current} flash={flash}>
       {body}
