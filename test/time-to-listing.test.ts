@@ -56,6 +56,20 @@ describe(`time to listing on ${databaseName}`, () => {
     const relisted = await build(ctx, a);
     expect(relisted.added).toBe(1);
 
+    // The API's build answers and runs carry the same per-version figures.
+    const day = 86_400;
+    expect(first.timeToListing).toEqual({ firstListed: 1, medianSeconds: 0, maxSeconds: 0 });
+    expect(second.timeToListing).toEqual({ firstListed: 1, medianSeconds: 3 * day, maxSeconds: 3 * day });
+    expect(relisted.timeToListing).toEqual({ firstListed: 0, medianSeconds: null, maxSeconds: null });
+    expect((await build(ctx, a)).timeToListing).toBeNull(); // nothing changed: no version made
+    const { items: runs } = await ok<{
+      items: { outcome: string; version: number | null; timeToListing: unknown }[];
+    }>(ctx.call('GET', '/v1/builds?limit=10', { token: a.analyst }));
+    expect(runs[0]).toMatchObject({ outcome: 'unchanged', timeToListing: null });
+    expect(runs.find((r) => r.version === second.version && r.outcome === 'changed')?.timeToListing).toEqual(
+      second.timeToListing,
+    );
+
     const client = new ConsoleClient(ctx);
     expect((await client.signIn(a.analyst)).status).toBe(303);
     const one = (await client.get(`/console/versions/${second.version}`)).html;

@@ -7,6 +7,7 @@ import { recentBuildRuns } from '../db/repositories/builds.ts';
 import { countOpenDelistingRequests } from '../db/repositories/decisions.ts';
 import {
   TIME_TO_LISTING_BUCKETS,
+  timeToListingByVersion,
   timeToListingDistribution,
   versionTimeToListing,
 } from '../db/repositories/first-listings.ts';
@@ -41,6 +42,23 @@ export async function dashboardSummary(deps: Deps, recentVersions = 30) {
     timeToListing,
   };
 }
+
+/**
+ * The newest build runs; each run that made a version carries that version's time to listing
+ * (how many domains it listed for the first time, their median and longest wait), the others null.
+ */
+export async function buildRuns(deps: Deps, limit: number) {
+  const runs = await recentBuildRuns(deps.db, limit);
+  const made = runs.flatMap((r) => (r.outcome === 'changed' && r.version !== null ? [r.version] : []));
+  const waits = await timeToListingByVersion(deps.db, made);
+  return runs.map((r) => ({
+    ...r,
+    timeToListing: r.outcome === 'changed' && r.version !== null ? waits.get(r.version)! : null,
+  }));
+}
+
+/** A version's time to listing (a build's answer). */
+export const timeToListingOf = (deps: Deps, version: number) => versionTimeToListing(deps.db, version);
 
 /** The newest build runs, and versions newest first, paged by version (`before`). */
 export async function buildHistory(deps: Deps, query: { limit: number; before?: number | undefined }) {

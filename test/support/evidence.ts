@@ -28,9 +28,14 @@ export async function report(
 }
 
 export async function build(ctx: TestContext, a: Actors) {
-  return ok<{ version: number; changed: boolean; added: number; removed: number; entryCount: number }>(
-    ctx.call('POST', '/v1/builds', { token: a.analyst, body: {} }),
-  );
+  return ok<{
+    version: number;
+    changed: boolean;
+    added: number;
+    removed: number;
+    entryCount: number;
+    timeToListing: { firstListed: number; medianSeconds: number | null; maxSeconds: number | null } | null;
+  }>(ctx.call('POST', '/v1/builds', { token: a.analyst, body: {} }));
 }
 
 /** The newest txt artifact as an ISP pulls it, as a list of keys. */

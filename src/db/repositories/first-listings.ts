@@ -4,7 +4,7 @@
  * key, written once, so every distribution counts each listed domain once.
  */
 import { sql } from 'drizzle-orm';
-import { type Db, queryRows } from '../database.ts';
+import { type Db, queryRows, sqlArray } from '../database.ts';
 
 /** Records the keys `version` lists for the first time (set-based; keys listed before keep their row). */
 export async function recordFirstListings(db: Db, version: number, listedAt: Date): Promise<void> {
@@ -55,18 +55,45 @@ export async function timeToListingDistribution(db: Db, bounds: readonly number[
   };
 }
 
-/** The domains a version listed for the first time and how long they took: median and longest, in seconds. */
-export async function versionTimeToListing(db: Db, version: number) {
-  const [row] = await queryRows<{
+export interface VersionTimeToListing {
+  firstListed: number;
+  medianSeconds: number | null;
+  maxSeconds: number | null;
+}
+
+/**
+ * The domains each version listed for the first time and how long they took: median and
+ * longest, in seconds. One statement for any number of versions (a page of build runs).
+ */
+export async function timeToListingByVersion(
+  db: Db,
+  versions: readonly number[],
+): Promise<Map<number, VersionTimeToListing>> {
+  const found = new Map<number, VersionTimeToListing>(
+    versions.map((v) => [v, { firstListed: 0, medianSeconds: null, maxSeconds: null }]),
+  );
+  if (versions.length === 0) return found;
+  const rows = await queryRows<{
+    version: number | string;
     count: number | string;
     median: number | string | null;
     max: number | string | null;
   }>(
     db,
-    sql`select count(*) as count, percentile_cont(0.5) within group (order by ${seconds}) as median,
+    sql`select version, count(*) as count, percentile_cont(0.5) within group (order by ${seconds}) as median,
                max(${seconds}) as max
-        from first_listings where version = ${version}`,
+        from first_listings where version = any(${sqlArray(versions, 'int')}) group by version`,
   );
-  const num = (v: number | string | null | undefined) => (v === null || v === undefined ? null : Number(v));
-  return { firstListed: Number(row?.count ?? 0), medianSeconds: num(row?.median), maxSeconds: num(row?.max) };
+  const num = (v: number | string | null) => (v === null ? null : Number(v));
+  for (const r of rows)
+    found.set(Number(r.version), {
+      firstListed: Number(r.count),
+      medianSeconds: num(r.median),
+      maxSeconds: num(r.max),
+    });
+  return found;
+}
+
+export async function versionTimeToListing(db: Db, version: number): Promise<VersionTimeToListing> {
+  return (await timeToListingByVersion(db, [version])).get(version)!;
 }

@@ -1,13 +1,26 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { criteriaDefinition } from '../../core/criteria.ts';
-import { recentBuildRuns } from '../../db/repositories/builds.ts';
 import type { Deps } from '../../deps.ts';
 import { isoOut } from '../../schemas/common.ts';
 import { buildSnapshot } from '../../services/build.ts';
 import { criteriaHistory, replaceCriteria } from '../../services/criteria.ts';
+import { buildRuns, timeToListingOf } from '../../services/overview.ts';
 import { principalOf, requireRoles } from '../auth.ts';
 import type { App } from '../env.ts';
 import { jsonBody, jsonContent, problems } from '../openapi.ts';
+
+const timeToListing = z
+  .object({
+    firstListed: z.number().int().openapi({ description: 'domains this version listed for the first time' }),
+    medianSeconds: z
+      .number()
+      .nullable()
+      .openapi({ description: 'their median time from first report (as received) to this version; null when none' }),
+    maxSeconds: z.number().nullable().openapi({ description: 'the longest of those times' }),
+  })
+  .openapi('VersionTimeToListing', {
+    description: 'time to listing of the version a build made; a re-listed domain keeps its first listing',
+  });
 
 const buildResult = z
   .object({
@@ -17,6 +30,7 @@ const buildResult = z
     removed: z.number().int(),
     entryCount: z.number().int(),
     durationMs: z.number().int(),
+    timeToListing: timeToListing.nullable().openapi({ description: 'null when the build made no new version' }),
   })
   .openapi('BuildResult');
 
@@ -30,6 +44,7 @@ const buildRun = z.object({
   added: z.number().int(),
   removed: z.number().int(),
   error: z.string().nullable(),
+  timeToListing: timeToListing.nullable().openapi({ description: 'null unless the run made its version (changed)' }),
 });
 
 const criteriaVersion = z.object({
@@ -59,7 +74,8 @@ export function registerBuilds(app: App, deps: Deps): void {
         trigger: 'api',
         actor: principalOf(c).credentialId,
       });
-      return c.json({ version, changed, added, removed, entryCount, durationMs }, 200);
+      const waits = changed ? await timeToListingOf(deps, version) : null;
+      return c.json({ version, changed, added, removed, entryCount, durationMs, timeToListing: waits }, 200);
     },
   );
 
@@ -74,7 +90,7 @@ export function registerBuilds(app: App, deps: Deps): void {
       request: { query: z.object({ limit: z.coerce.number().int().min(1).max(500).default(50) }) },
       responses: { 200: jsonContent(z.object({ items: z.array(buildRun) }), 'Runs'), ...problems(401, 403) },
     }),
-    async (c) => c.json({ items: await recentBuildRuns(deps.db, c.req.valid('query').limit) }, 200),
+    async (c) => c.json({ items: await buildRuns(deps, c.req.valid('query').limit) }, 200),
   );
 
   app.openapi(
