@@ -17,6 +17,7 @@ import { requireUser } from '../guard.tsx';
 import { Badge, CsrfField, type FormState, formState, ReasonField, VersionLink, When } from '../views/components.tsx';
 import { page } from '../views/layout.tsx';
 import { Evidence } from './domain-evidence.tsx';
+import { KnownMaterial } from './domain-known-content.tsx';
 
 type Explanation = NonNullable<Awaited<ReturnType<typeof lookUpDomain>>['explanation']>;
 
@@ -235,6 +236,7 @@ async function renderDomain(c: Context<ConsoleEnv>, kit: ConsoleKit, name: strin
         </table>
       </section>
       <Evidence evidence={d.evidence} onlineWithinDays={onlineWithinDays(d)} />
+      <KnownMaterial knownContent={d.evidence.knownContent} />
       <div class="grid">
         <section class="card" aria-labelledby="history">
           <h2 id="history">Listing history</h2>
