@@ -1,11 +1,15 @@
 /**
  * The console in Debian's Chromium (never a downloaded browser), against the app served on
  * loopback: an analyst signs in, finds a candidate domain and reads why it is not listed,
- * excludes a listed domain, builds, and sees it gone from the new version; an NCB issues an
- * ISP key. Screenshots of the dashboard and a domain page go to test-results/.
+ * looks up a hostname, excludes a listed domain, builds after confirming, and sees it gone
+ * from the new version, then weighs a delisting request; an NCB issues an ISP key and is
+ * asked before revoking one. Every page is checked with axe-core (injected from
+ * node_modules: no violations), at 390 px for horizontal overflow, and photographed at 1280
+ * and 390 px into test-results/.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
@@ -27,6 +31,9 @@ const ARGS = [
   '--no-first-run',
 ];
 const RESULTS = path.resolve('test-results');
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+const PHONE = { width: 390, height: 844 };
+const DESKTOP = { width: 1280, height: 900 };
 const haveChromium = existsSync(CHROMIUM);
 if (!haveChromium) console.log(`console-e2e: skipped, ${CHROMIUM} is missing (apt-get install chromium)`);
 
@@ -55,7 +62,7 @@ describe.skipIf(!haveChromium)(`console in Chromium on ${databaseName}`, () => {
       executablePath: CHROMIUM,
       headless: true,
       args: ARGS,
-      viewport: { width: 1280, height: 900 },
+      viewport: DESKTOP,
     });
     page = browser.pages()[0] ?? (await browser.newPage());
     page.setDefaultTimeout(10_000);
@@ -68,11 +75,38 @@ describe.skipIf(!haveChromium)(`console in Chromium on ${databaseName}`, () => {
     await ctx?.close();
   });
 
+  /**
+   * The page as it is now: no axe violation (WCAG 2.1 AA and best practices), nothing wider
+   * than a 390 px screen, and a screenshot at each width. axe is evaluated through the
+   * DevTools protocol, which the page's CSP (no script at all) does not govern.
+   */
+  const check = async (name: string) => {
+    if (!(await page.evaluate('typeof axe'))?.toString().includes('object'))
+      await page.evaluate(await readFile(AXE, 'utf8'));
+    const result = (await page.evaluate(
+      'axe.run(document, { resultTypes: ["violations"] }).then((r) => r.violations.map((v) => ({ id: v.id, help: v.help, nodes: v.nodes.map((n) => n.target.join(" ")) })))',
+    )) as { id: string; help: string; nodes: string[] }[];
+    expect(result, `axe on ${name}`).toEqual([]);
+    await page.screenshot({ path: path.join(RESULTS, `console-${name}.png`), fullPage: true });
+    await page.setViewportSize(PHONE);
+    const wide = await page.evaluate(() =>
+      [...document.querySelectorAll('body *')]
+        .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 0.5)
+        .slice(0, 5)
+        .map((e) => `${e.tagName.toLowerCase()}${e.id ? `#${e.id}` : ''}.${e.className}`),
+    );
+    const widths = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+    expect(widths[0], `${name} at 390 px: ${wide.join(', ')}`).toBeLessThanOrEqual(widths[1]!);
+    await page.screenshot({ path: path.join(RESULTS, `console-${name}-390.png`), fullPage: true });
+    await page.setViewportSize(DESKTOP);
+  };
+
   const signIn = async (key: string) => {
+    // Each walk starts signed out, whatever the one before left.
+    await browser.clearCookies();
     await page.goto(`${server.url}/console`);
     await expect.poll(() => page.url()).toContain('/console/sign-in');
-    if (!existsSync(path.join(RESULTS, 'console-sign-in.png')))
-      await page.screenshot({ path: path.join(RESULTS, 'console-sign-in.png'), fullPage: true });
+    await check('sign-in');
     await page.getByLabel('API key').fill(key);
     await page.getByRole('button', { name: 'Sign in' }).click();
   };
@@ -81,6 +115,7 @@ describe.skipIf(!haveChromium)(`console in Chromium on ${databaseName}`, () => {
     await signIn(a.analyst);
     await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
     expect(await page.getByRole('img', { name: /List size and changes/ }).count()).toBe(1);
+    await check('dashboard');
 
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Domains' }).click();
     await page.getByLabel('State').selectOption('candidate');
@@ -91,13 +126,23 @@ describe.skipIf(!haveChromium)(`console in Chromium on ${databaseName}`, () => {
     expect(verdict).toMatch(/Not included .* it fails confirmingCountries/);
     const countries = page.getByRole('row', { name: /confirmingCountries/ });
     expect(await countries.textContent()).toMatch(/at least 2\s*1\s*fail/);
-    await page.screenshot({ path: path.join(RESULTS, 'console-domain.png'), fullPage: true });
+    expect(page.url()).not.toContain('e2e-candidate');
+    await check('domain');
+
+    // A hostname typed into the search answers with the key it falls under.
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Domains' }).click();
+    await page.getByLabel('Domain, hostname or URL').fill('https://img.e2e-keep.example/x/y.jpg');
+    await page.getByRole('button', { name: 'Search' }).click();
+    const lookup = page.getByRole('region', { name: 'img.e2e-keep.example' });
+    expect(await lookup.textContent()).toMatch(/Falls under the list key e2e-keep\.example .*listed.*since v1/);
+    expect(page.url()).not.toContain('e2e-keep');
+    await check('domains');
 
     // The same candidate waits in the confirmation queue for one more country.
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Confirmation queue' }).click();
     await page.getByRole('heading', { name: 'Confirmation queue' }).waitFor();
     expect(await page.getByRole('row', { name: /e2e-candidate\.example/ }).textContent()).toContain('one more country');
-    await page.screenshot({ path: path.join(RESULTS, 'console-confirmation-queue.png'), fullPage: true });
+    await check('confirmation-queue');
 
     await page.getByRole('link', { name: 'Domains' }).first().click();
     await page.getByLabel('Domain, hostname or URL').fill('e2e-shared');
@@ -111,20 +156,34 @@ describe.skipIf(!haveChromium)(`console in Chromium on ${databaseName}`, () => {
     await page.getByText('The next build removes it from the list.').waitFor();
     expect(await page.getByRole('button', { name: 'Restore' }).count()).toBe(1);
     expect(page.url()).not.toContain('e2e-shared');
+    await check('domain-excluded');
 
     await page.getByRole('link', { name: 'Builds' }).click();
     await page.getByRole('button', { name: 'Build now' }).click();
+    await check('builds-confirm');
     await page.getByText('Publishes version 3 to 1 ISP: +0 −1.').waitFor();
     await page.getByRole('button', { name: 'Build and publish version 3' }).click();
     await page.getByRole('heading', { name: 'Version 3', exact: true }).waitFor();
     const removed = page.getByRole('region', { name: /Removed in version 3/ });
     expect(await removed.textContent()).toContain('e2e-shared-host.example');
-    await page.screenshot({ path: path.join(RESULTS, 'console-version.png'), fullPage: true });
+    await check('version');
     expect(await listed(ctx, a)).toEqual(['e2e-keep.example', 'e2e-later-too.example', 'e2e-later.example']);
 
-    await page.getByRole('link', { name: 'Dashboard' }).click();
-    await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
-    await page.screenshot({ path: path.join(RESULTS, 'console-dashboard.png'), fullPage: true });
+    await page.getByRole('link', { name: 'Builds' }).click();
+    await page.getByRole('heading', { name: 'Recent runs' }).waitFor();
+    await check('builds');
+
+    // A delisting request: the queue says the domain is listed and offers Reject first.
+    await ctx.call('POST', '/v1/delisting-requests', {
+      body: { domain: 'e2e-keep.example', contact: 'owner@e2e-keep.example', statement: 'Please review this listing.' },
+    });
+    await page.getByRole('link', { name: 'Delisting requests' }).click();
+    const request = page.getByRole('article', { name: /e2e-keep\.example/ });
+    expect(await request.textContent()).toMatch(/The domain now\s*listed since v1/);
+    const buttons = await request.getByRole('button').allTextContents();
+    expect(buttons[0]).toMatch(/^Reject/);
+    expect(await page.getByRole('link', { name: 'Open' }).getAttribute('aria-current')).toBe('page');
+    await check('delisting');
 
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByText('You are signed out.').waitFor();
@@ -138,12 +197,18 @@ describe.skipIf(!haveChromium)(`console in Chromium on ${databaseName}`, () => {
     await page.getByRole('button', { name: 'Issue key' }).click();
     const token = (await page.locator('code.token').textContent())!.trim();
     expect(token).toMatch(/^wol_isp_/);
-    await page.screenshot({ path: path.join(RESULTS, 'console-ncb.png'), fullPage: true });
+    await check('ncb');
     expect((await ctx.call('GET', '/v1/list/manifest', { token })).status).toBe(200);
     // The key was shown on the page the form redirected to: reloading it shows no key and issues none.
     expect(page.url()).toBe(`${server.url}/console/ncb`);
     await page.reload();
     expect(await page.content()).not.toContain(token);
     expect(await page.getByRole('row', { name: /e2e resolver/ }).count()).toBe(1);
+    // Revoking asks first, naming the key and its ISP; cancelling leaves the key working.
+    await page.getByRole('link', { name: 'Revoke the key e2e resolver…' }).click();
+    await page.getByText('ZZ ISP’s key “e2e resolver” stops working at once').waitFor();
+    await check('ncb-revoke');
+    await page.getByRole('link', { name: 'Cancel' }).click();
+    expect((await ctx.call('GET', '/v1/list/manifest', { token })).status).toBe(200);
   }, 60_000);
 });

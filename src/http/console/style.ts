@@ -7,7 +7,7 @@ import { sha256Hex } from '../../core/tokens.ts';
 export const css = `
 :root { --ink: #1d2330; --muted: #5b6475; --line: #d7dbe3; --bg: #f5f6f9; --card: #fff; --accent: #1f5fbf;
   --accent-ink: #fff; --listed: #b42318; --listed-bg: #fdecea; --candidate: #8a5300; --candidate-bg: #fff4dd;
-  --excluded: #475467; --excluded-bg: #eceff3; --ok: #1a7f37; --ok-bg: #e6f4ea; --bad: #b42318; --bad-bg: #fdecea; }
+  --excluded: #475467; --excluded-bg: #eceff3; --ok: #146c2e; --ok-bg: #e6f4ea; --bad: #b42318; --bad-bg: #fdecea; }
 * { box-sizing: border-box; }
 html { font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", sans-serif; color: var(--ink); background: var(--bg); }
 body { margin: 0; }
@@ -29,9 +29,9 @@ main { max-width: 76rem; margin: 0 auto; padding: 1.25rem; }
 h1 { font-size: 1.6rem; margin: .25rem 0 1rem; }
 h2 { font-size: 1.15rem; margin: 0 0 .75rem; }
 h3 { font-size: 1rem; margin: 1rem 0 .5rem; }
-.card { background: var(--card); border: 1px solid var(--line); border-radius: 10px; padding: 1rem 1.25rem; margin-bottom: 1.25rem; }
-.grid { display: grid; gap: 1.25rem; grid-template-columns: repeat(auto-fit, minmax(21rem, 1fr)); }
-.stats { display: grid; gap: .75rem; grid-template-columns: repeat(auto-fit, minmax(10.5rem, 1fr)); margin: 0 0 1.25rem; }
+.card { background: var(--card); border: 1px solid var(--line); border-radius: 10px; padding: 1rem 1.25rem; margin-bottom: 1.25rem; overflow-x: auto; }
+.grid { display: grid; gap: 1.25rem; grid-template-columns: repeat(auto-fit, minmax(min(21rem, 100%), 1fr)); }
+.stats { display: grid; gap: .75rem; grid-template-columns: repeat(auto-fit, minmax(min(10.5rem, 100%), 1fr)); margin: 0 0 1.25rem; }
 .stats div { background: var(--card); border: 1px solid var(--line); border-radius: 10px; padding: .75rem 1rem; }
 .stats dt { color: var(--muted); font-size: .85rem; }
 .stats dd { margin: .15rem 0 0; font-size: 1.35rem; font-weight: 650; }
@@ -57,8 +57,9 @@ code, .mono { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, mono
 form.inline { display: inline; }
 form.stack { display: grid; gap: .6rem; max-width: 36rem; }
 form.row { display: flex; flex-wrap: wrap; gap: .6rem; align-items: end; margin-bottom: 1rem; }
-form.row > div { display: grid; gap: .2rem; }
+form.row > div { display: grid; grid-template-columns: minmax(0, 1fr); gap: .2rem; max-width: 100%; }
 label { font-weight: 600; font-size: .9rem; }
+select { max-width: 100%; }
 input, select, textarea { font: inherit; padding: .4rem .55rem; border: 1px solid #b9c0cc; border-radius: 6px; background: #fff; color: var(--ink); }
 textarea { min-height: 4.5rem; width: 100%; }
 button { font: inherit; font-weight: 600; padding: .42rem .95rem; border-radius: 6px; border: 1px solid var(--accent); background: var(--accent); color: var(--accent-ink); cursor: pointer; }
@@ -82,6 +83,15 @@ dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .3rem 1re
 dl.facts dt { color: var(--muted); }
 dl.facts dd { margin: 0; overflow-wrap: anywhere; }
 details summary { cursor: pointer; color: var(--accent); }
+/* Phone width: pages never wider than the screen; wide tables scroll inside their card. */
+@media (max-width: 40rem) {
+  main { padding: .75rem; }
+  .card { padding: .75rem; }
+  dl.facts { grid-template-columns: 1fr; gap: 0; }
+  dl.facts dd { margin-bottom: .4rem; }
+  header.top .who { margin-left: 0; flex-wrap: wrap; }
+  h1 { overflow-wrap: anywhere; }
+}
 `;
 
 /** The stylesheet's URL, versioned by its content. */

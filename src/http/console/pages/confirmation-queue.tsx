@@ -31,35 +31,37 @@ export function registerConfirmationQueue(ui: Hono<ConsoleEnv>, kit: ConsoleKit)
         {result.items.length === 0 ? (
           <p class="muted">{query.cursor ? 'No more domains.' : 'No domain waits for a confirmation.'}</p>
         ) : (
-          <table>
-            <caption>Waiting for a confirmation</caption>
-            <thead>
-              <tr>
-                <th scope="col">Domain</th>
-                <th scope="col">Missing</th>
-                <th scope="col">Organisations</th>
-                <th scope="col">Countries</th>
-                <th scope="col">Reports</th>
-                <th scope="col">Last confirmed online</th>
-              </tr>
-            </thead>
-            <tbody>
-              {result.items.map((item) => (
+          <div class="scroll">
+            <table>
+              <caption>Waiting for a confirmation</caption>
+              <thead>
                 <tr>
-                  <td>
-                    <DomainLink listKey={item.listKey} href={kit.refs.domain(item.listKey)} />
-                  </td>
-                  <td>{item.missing.text}</td>
-                  <td>{count(item.confirmingOrganisations)}</td>
-                  <td>{count(item.confirmingCountries)}</td>
-                  <td>{count(item.reports)}</td>
-                  <td>
-                    <When at={item.latestOnlineAt} />
-                  </td>
+                  <th scope="col">Domain</th>
+                  <th scope="col">Missing</th>
+                  <th scope="col">Organisations</th>
+                  <th scope="col">Countries</th>
+                  <th scope="col">Reports</th>
+                  <th scope="col">Last confirmed online</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {result.items.map((item) => (
+                  <tr>
+                    <td>
+                      <DomainLink listKey={item.listKey} href={kit.refs.domain(item.listKey)} />
+                    </td>
+                    <td>{item.missing.text}</td>
+                    <td>{count(item.confirmingOrganisations)}</td>
+                    <td>{count(item.confirmingCountries)}</td>
+                    <td>{count(item.reports)}</td>
+                    <td>
+                      <When at={item.latestOnlineAt} />
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         )}
         <nav class="pager" aria-label="Pages">
           {query.cursor && <a href="/console/confirmation-queue">First page</a>}

@@ -125,40 +125,42 @@ export function registerDomains(ui: Hono<ConsoleEnv>, kit: ConsoleKit): void {
         {result.items.length === 0 ? (
           <p class="muted">{query.cursor ? 'No more domains.' : 'No domain matches.'}</p>
         ) : (
-          <table>
-            <caption>
-              {query.cursor ? 'Domains after ' : 'Domains'}
-              {query.cursor && <code>{query.cursor}</code>}
-              {query.q && (
-                <>
-                  {' '}
-                  starting with <code>{query.q}</code>
-                </>
-              )}
-            </caption>
-            <thead>
-              <tr>
-                <th scope="col">Domain</th>
-                <th scope="col">State</th>
-                <th scope="col">Listed since</th>
-              </tr>
-            </thead>
-            <tbody>
-              {result.items.map((d) => (
+          <div class="scroll">
+            <table>
+              <caption>
+                {query.cursor ? 'Domains after ' : 'Domains'}
+                {query.cursor && <code>{query.cursor}</code>}
+                {query.q && (
+                  <>
+                    {' '}
+                    starting with <code>{query.q}</code>
+                  </>
+                )}
+              </caption>
+              <thead>
                 <tr>
-                  <td>
-                    <DomainLink listKey={d.listKey} href={refs.domain(d.listKey)} />
-                  </td>
-                  <td>
-                    <Badge kind={d.state} />
-                  </td>
-                  <td>
-                    <VersionLink version={d.listedSince} />
-                  </td>
+                  <th scope="col">Domain</th>
+                  <th scope="col">State</th>
+                  <th scope="col">Listed since</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {result.items.map((d) => (
+                  <tr>
+                    <td>
+                      <DomainLink listKey={d.listKey} href={refs.domain(d.listKey)} />
+                    </td>
+                    <td>
+                      <Badge kind={d.state} />
+                    </td>
+                    <td>
+                      <VersionLink version={d.listedSince} />
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         )}
         <nav class="pager" aria-label="Pages">
           {query.cursor && <a href={link()}>First page</a>}
