@@ -522,6 +522,36 @@ describe(`console pages on ${databaseName}`, () => {
     expect((await ctx.call('GET', '/v1/list/manifest', { token })).status).toBe(401);
   });
 
+  it('returns to the form’s page after a session ends mid-form', async () => {
+    const client = await signedIn(a.analyst);
+    const domain = await client.domainPath('listed-one.example');
+    await client.get(domain);
+    const start = ctx.now();
+    ctx.setNow(new Date(start.getTime() + 3601_000));
+    let ended: Awaited<ReturnType<ConsoleClient['post']>>;
+    try {
+      ended = await client.post(
+        `${domain}/exclude`,
+        { reason: 'typed before the session ended' },
+        {
+          referer: `http://localhost${domain}`,
+        },
+      );
+    } finally {
+      ctx.setNow(start);
+    }
+    expect(ended.location).toBe(`/console/sign-in?ended=1&next=${encodeURIComponent(domain)}`);
+    // Nothing was decided, and signing in again leads back to the page.
+    expect((await client.get(domain)).status).toBe(303);
+    await client.get(ended.location!);
+    expect((await client.post('/console/sign-in', { key: a.analyst, next: domain })).location).toBe(domain);
+    expect((await client.get(domain)).html).toContain(`action="${domain}/exclude"`);
+    // A Referer from another site is not followed.
+    const other = new ConsoleClient(ctx);
+    const refused = await other.post('/console/builds', {}, { referer: 'https://evil.example/console/builds' });
+    expect(refused.location).toBe('/console/sign-in');
+  });
+
   it('counts only failed sign-ins toward the limit: a team behind one address is never locked out', async () => {
     const address = '203.0.113.77';
     for (let i = 0; i < 12; i++)

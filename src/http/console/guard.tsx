@@ -57,9 +57,26 @@ export function postChecks(kit: ConsoleKit): MiddlewareHandler<ConsoleEnv> {
   };
 }
 
+/** Only a path inside the console: anything else would make the sign-in an open redirect. */
+export const safeNext = (next: unknown): string | undefined =>
+  typeof next === 'string' && /^\/console(?:[/?][^\\\s]*)?$/.test(next) && next.length <= 2000 ? next : undefined;
+
+/** The console page a form was sent from (the Referer, same origin only), to return to after signing in again. */
+function formPage(c: Context<ConsoleEnv>): string | undefined {
+  const referer = c.req.header('referer');
+  if (!referer) return undefined;
+  try {
+    const from = new URL(referer);
+    return from.origin === new URL(c.req.url).origin ? safeNext(from.pathname + from.search) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Pages behind the sign-in. No valid session: to the sign-in page (with `ended` when a
- * cookie was there but its session or key no longer holds). A role without this page: 403.
+ * cookie was there but its session or key no longer holds, and `next`, the page asked for or
+ * the page a form was sent from). A role without this page: 403.
  */
 export function requireUser(kit: ConsoleKit, ...roles: Role[]): MiddlewareHandler<ConsoleEnv> {
   return async (c, next) => {
@@ -71,7 +88,9 @@ export function requireUser(kit: ConsoleKit, ...roles: Role[]): MiddlewareHandle
       if (token) deleteCookie(c, sessionCookie(secure), { path: '/console', secure });
       const query = new URLSearchParams();
       if (token) query.set('ended', '1');
-      if (c.req.method === 'GET') query.set('next', new URL(c.req.url).pathname + new URL(c.req.url).search);
+      // A form sent after the session ended returns to its page once signed in again.
+      const next = c.req.method === 'GET' ? new URL(c.req.url).pathname + new URL(c.req.url).search : formPage(c);
+      if (next) query.set('next', next);
       const search = query.toString();
       return c.redirect(`/console/sign-in${search ? `?${search}` : ''}`, 303);
     }

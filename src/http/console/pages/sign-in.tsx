@@ -10,16 +10,12 @@ import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { signIn } from '../../../services/sessions.ts';
 import { addressKey } from '../../rate-limit.ts';
 import type { ConsoleEnv, ConsoleKit } from '../env.ts';
-import { isSecure, requireUser, sessionCookie, signInCookie } from '../guard.tsx';
+import { isSecure, requireUser, safeNext, sessionCookie, signInCookie } from '../guard.tsx';
 import { csrfMatches, csrfToken, issueSession, randomId } from '../session.ts';
 import { type Flash, homeOf, Layout } from '../views/layout.tsx';
 
 const KEY_MAX_LENGTH = 200;
 const SIGN_IN_FORM_SECONDS = 3600;
-
-/** Only a path inside the console: anything else would make the sign-in an open redirect. */
-export const safeNext = (next: unknown): string | undefined =>
-  typeof next === 'string' && /^\/console(?:[/?][^\\\s]*)?$/.test(next) && next.length <= 2000 ? next : undefined;
 
 function signInForm(
   kit: ConsoleKit,
