@@ -41,6 +41,8 @@ export interface Deps {
    * an exclusion) has committed; WOL_BUILD_DEBOUNCE turns it into a build soon after.
    */
   evidenceChanged?: () => void;
+  /** Called after a sync stored a new upstream version (issue 17): serve turns it into a debounced build. */
+  upstreamChanged?: () => void;
   /** Sends DNS NOTIFY for a new version to the secondaries TSIG keys name (Node: dns/notify.ts); absent: none sent. */
   notifyDns?: (version: number) => void;
   /** Renders a build's artifacts (Node serve: on a worker thread); absent: inline. */

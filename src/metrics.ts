@@ -22,6 +22,8 @@ export interface Metrics {
   dns?(sample: { transport: 'tcp' | 'udp'; outcome: string }): void;
   /** One NOTIFY sent to a secondary: answered, or failed after its last attempt. */
   dnsNotify?(sample: { outcome: 'answered' | 'failed' | 'refused' }): void;
+  /** One sync of a national instance with its upstream; `reason` of a failure is a fixed code (unreachable, fork...). */
+  upstreamSync?(sample: { outcome: 'ok' | 'failed'; reason?: string }): void;
   /** The exposition in the Prometheus text format. */
   render(): Promise<{ contentType: string; body: string }>;
 }

@@ -23,6 +23,7 @@ import { loadPullClient, pullClientPath } from './pull-client-file.ts';
 import { threadRenderer } from './render-thread.ts';
 import { assertSchedulable, startSchedule } from './schedule/cron.ts';
 import { startDebouncedBuilds } from './schedule/debounce.ts';
+import { startUpstreamPoll } from './schedule/upstream-poll.ts';
 import { ensureBootstrapAdmin } from './services/bootstrap.ts';
 import { fileKeyVault } from './services/file-key-vault.ts';
 import { ensureSigningKey } from './services/keys.ts';
@@ -86,6 +87,12 @@ export async function startNode(config: Config): Promise<NodeRuntime> {
   const deps: Deps = { ...base, notifyDns: notifier.notify };
   const schedule = config.WOL_BUILD_CRON === 'off' ? null : startSchedule(deps, config.WOL_BUILD_CRON);
   const debounced = config.WOL_BUILD_DEBOUNCE === null ? null : startDebouncedBuilds(deps, config.WOL_BUILD_DEBOUNCE);
+  // A national instance builds soon after a new upstream version, debounced as evidence
+  // changes are (at once when WOL_BUILD_DEBOUNCE is off: the upstream's cadence is the debounce).
+  const national = config.WOL_UPSTREAM_URL ? (debounced ?? startDebouncedBuilds(deps, 0)) : null;
+  const upstream = national
+    ? startUpstreamPoll({ ...deps, upstreamChanged: national.trigger }, config.WOL_UPSTREAM_POLL)
+    : null;
   // Without the bundle the service still serves everything else; /client says it cannot.
   const pullClient = await loadPullClient().catch((error: NodeJS.ErrnoException) => {
     log.warn(
@@ -99,6 +106,7 @@ export async function startNode(config: Config): Promise<NodeRuntime> {
     ...(pullClient ? { pullClient } : {}),
     nextScheduledBuild: () => schedule?.nextRun() ?? null,
     ...(debounced ? { evidenceChanged: debounced.trigger } : {}),
+    ...(national ? { upstreamChanged: national.trigger } : {}),
   });
   const { server, port } = await new Promise<{ server: ServerType; port: number }>((resolve, reject) => {
     const s = serve({ fetch: closeAfterEarlyAnswer(app.fetch), port: config.PORT, hostname: config.HOST }, (info) =>
@@ -108,14 +116,26 @@ export async function startNode(config: Config): Promise<NodeRuntime> {
       reject(new Error(listenFailure(error, config.HOST, config.PORT), { cause: error })),
     );
   }).catch(async (error) => {
-    await Promise.all([schedule?.stop(), debounced?.stop(), renderer.close(), builder?.close()]);
+    await Promise.all([
+      schedule?.stop(),
+      upstream?.stop(),
+      (national ?? debounced)?.stop(),
+      renderer.close(),
+      builder?.close(),
+    ]);
     await database.close();
     throw error;
   });
   const dns = config.WOL_DNS_LISTEN
     ? await startDnsListener(deps, config.WOL_DNS_LISTEN).catch(async (error) => {
         await new Promise<void>((resolve) => server.close(() => resolve()));
-        await Promise.all([schedule?.stop(), debounced?.stop(), renderer.close(), builder?.close()]);
+        await Promise.all([
+          schedule?.stop(),
+          upstream?.stop(),
+          (national ?? debounced)?.stop(),
+          renderer.close(),
+          builder?.close(),
+        ]);
         await database.close();
         throw error;
       })
@@ -135,7 +155,8 @@ export async function startNode(config: Config): Promise<NodeRuntime> {
     // A keep-alive connection that finishes its request after close() stays open until closed here.
     const idle = setInterval(() => (server as Server).closeIdleConnections?.(), 100);
     try {
-      await Promise.all([closed, dns?.stop(), schedule?.stop(), debounced?.stop()]);
+      await Promise.all([closed, dns?.stop(), schedule?.stop(), upstream?.stop()]);
+      await (national ?? debounced)?.stop();
       await Promise.all([stopNotifications(deps.db), notifier.stop()]);
       await flushPulls(deps.db).catch((error) => log.error({ err: error }, 'could not write the last pull records'));
       await Promise.all([renderer.close(), builder?.close()]);
@@ -181,6 +202,7 @@ export async function startNode(config: Config): Promise<NodeRuntime> {
       database: database.kind,
       schedule: config.WOL_BUILD_CRON,
       debounce: config.WOL_BUILD_DEBOUNCE,
+      ...(config.WOL_UPSTREAM_URL ? { upstream: config.WOL_UPSTREAM_URL, upstreamPoll: config.WOL_UPSTREAM_POLL } : {}),
       builds: builder ? 'build thread' : 'render thread',
       ...(dns ? { dnsPort: dns.port } : {}),
     },

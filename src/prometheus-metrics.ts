@@ -5,9 +5,11 @@
  * instance reports the same list state and a restart loses none of it.
  */
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type { Config } from './config.ts';
 import type { Db } from './db/database.ts';
 import { listStatus } from './db/repositories/builds.ts';
 import { TIME_TO_LISTING_BUCKETS, timeToListingDistribution } from './db/repositories/first-listings.ts';
+import { getUpstreamState, lastUpstreamVersion } from './db/repositories/upstream.ts';
 import type { Logger } from './logger.ts';
 import type { Metrics } from './metrics.ts';
 
@@ -19,7 +21,12 @@ const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIO
 const method = (value: string) => (METHODS.has(value) ? value : 'other');
 const code = (value: string) => (/^[a-z0-9_]{1,40}$/.test(value) ? value : 'other');
 
-export function createPrometheusMetrics(deps: { db: Db; clock: () => Date; log: Logger }): Metrics {
+export function createPrometheusMetrics(deps: {
+  db: Db;
+  clock: () => Date;
+  log: Logger;
+  config?: Pick<Config, 'WOL_UPSTREAM_URL'>;
+}): Metrics {
   const registry = new Registry();
   const registers = [registry];
   collectDefaultMetrics({ register: registry });
@@ -143,7 +150,38 @@ export function createPrometheusMetrics(deps: { db: Db; clock: () => Date; log: 
     },
   } as unknown as Histogram);
 
+  const upstreamFailures = new Counter({
+    name: 'worstof_upstream_sync_failures_total',
+    help: 'Syncs with the upstream that failed, by reason (unreachable, http_5xx, bad_signature, rollback, fork, digest_mismatch...)',
+    labelNames: ['reason'] as const,
+    registers,
+  });
+  // A national instance's figures, read from the database at each scrape as the list gauges are.
+  if (deps.config?.WOL_UPSTREAM_URL) {
+    new Gauge({
+      name: 'worstof_upstream_version',
+      help: 'The last upstream version verified and stored (0 before the first)',
+      registers,
+      async collect() {
+        this.set((await lastUpstreamVersion(deps.db).catch(() => undefined))?.version ?? 0);
+      },
+    });
+    new Gauge({
+      name: 'worstof_upstream_seconds_since_sync',
+      help: 'Seconds since the last sync that verified the upstream timestamp; absent before the first',
+      registers,
+      async collect() {
+        const syncedAt = (await getUpstreamState(deps.db).catch(() => undefined))?.syncedAt;
+        this.reset();
+        if (syncedAt) this.set(Math.max(0, (deps.clock().getTime() - syncedAt.getTime()) / 1000));
+      },
+    });
+  }
+
   return {
+    upstreamSync: ({ outcome, reason }) => {
+      if (outcome === 'failed') upstreamFailures.labels(code(reason ?? 'error')).inc();
+    },
     request: (r) => requests.labels(method(r.method), r.route, String(r.status)).observe(r.seconds),
     build: ({ trigger, outcome, seconds }) => builds.labels(trigger, outcome).observe(seconds),
     pull: ({ role, format, status }) => pulls.labels(role, format, String(status)).inc(),

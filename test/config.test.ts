@@ -1,4 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config.ts';
 
 describe('configuration', () => {
@@ -88,5 +90,64 @@ describe('configuration', () => {
   ])('stops on a bad %s and names it', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrowError(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrowError(new RegExp(`${name}:`));
+  });
+
+  describe('a national instance (WOL_UPSTREAM_*)', () => {
+    let dir: string;
+    const token = `wol_ncb_${'n'.repeat(43)}`;
+    const publicKey = { kty: 'OKP', crv: 'Ed25519', x: 'x'.repeat(43), kid: 'zz-central-key', alg: 'EdDSA' };
+    const file = (name: string) => path.join(dir, name);
+    const national = (extra: Record<string, string> = {}) => ({
+      WOL_UPSTREAM_URL: 'https://central.zz-wol.example',
+      WOL_UPSTREAM_TOKEN: token,
+      WOL_UPSTREAM_JWKS: file('central.json'),
+      ...extra,
+    });
+
+    beforeAll(async () => {
+      await mkdir('/tmp/wol/h17', { recursive: true });
+      dir = await mkdtemp('/tmp/wol/h17/config-');
+      await writeFile(file('central.json'), JSON.stringify({ keys: [publicKey] }));
+      await writeFile(file('private.json'), JSON.stringify({ keys: [{ ...publicKey, d: 'd'.repeat(43) }] }));
+      await writeFile(file('empty.json'), JSON.stringify({ keys: [] }));
+      await writeFile(file('broken.json'), '{"keys": [');
+    });
+
+    it('is off by default and reads the settings, the poll every 5m and the grace 2d by default', () => {
+      expect(loadConfig({}).WOL_UPSTREAM_URL).toBeUndefined();
+      const config = loadConfig(national());
+      expect(config).toMatchObject({
+        WOL_UPSTREAM_URL: 'https://central.zz-wol.example',
+        WOL_UPSTREAM_TOKEN: token,
+        WOL_UPSTREAM_POLL: 300,
+        WOL_UPSTREAM_GRACE: 2 * 86400,
+      });
+      expect(config.WOL_UPSTREAM_JWKS).toEqual({ file: file('central.json'), keys: [publicKey] });
+      expect(loadConfig(national({ WOL_UPSTREAM_POLL: '30s', WOL_UPSTREAM_GRACE: '12h' }))).toMatchObject({
+        WOL_UPSTREAM_POLL: 30,
+        WOL_UPSTREAM_GRACE: 43200,
+      });
+    });
+
+    it.each([
+      ['WOL_UPSTREAM_TOKEN', { WOL_UPSTREAM_TOKEN: '' }],
+      ['WOL_UPSTREAM_TOKEN', { WOL_UPSTREAM_TOKEN: `wol_isp_${'n'.repeat(43)}` }],
+      ['WOL_UPSTREAM_JWKS', { WOL_UPSTREAM_JWKS: '' }],
+      ['WOL_UPSTREAM_JWKS', { WOL_UPSTREAM_JWKS: '/tmp/wol/h17/no-such-file.json' }],
+      ['WOL_UPSTREAM_JWKS', { WOL_UPSTREAM_JWKS: 'broken.json' }],
+      ['WOL_UPSTREAM_JWKS', { WOL_UPSTREAM_JWKS: 'empty.json' }],
+      ['WOL_UPSTREAM_JWKS', { WOL_UPSTREAM_JWKS: 'private.json' }],
+      ['WOL_UPSTREAM_URL', { WOL_UPSTREAM_URL: 'ftp://central.zz-wol.example' }],
+      ['WOL_UPSTREAM_POLL', { WOL_UPSTREAM_POLL: 'often' }],
+      ['WOL_UPSTREAM_GRACE', { WOL_UPSTREAM_GRACE: '-1d' }],
+    ])('stops on a bad or missing %s and names it', (name, extra) => {
+      const env = national(
+        Object.fromEntries(
+          Object.entries(extra).map(([k, v]) => [k, v.endsWith('.json') && !v.startsWith('/') ? file(v) : v]),
+        ),
+      );
+      expect(() => loadConfig(env)).toThrowError(ConfigError);
+      expect(() => loadConfig(env)).toThrowError(new RegExp(`${name}:`));
+    });
   });
 });

@@ -50,7 +50,12 @@ export const contentTypes: Record<Format, string> = {
 export interface Entry {
   key: string;
   since: number;
+  /** On a national instance's list only: from the upstream version or a national addition. */
+  source?: EntrySource;
 }
+
+export const entrySources = ['upstream', 'national'] as const;
+export type EntrySource = (typeof entrySources)[number];
 
 export interface RenderContext {
   list: 'worst-of';
@@ -113,7 +118,12 @@ const renderers: Record<Format, Renderer> = {
       version: context.version,
       createdAt: context.createdAt.toISOString(),
       count: entries.length,
-      entries: entries.map((entry) => ({ key: entry.key, kind: keyKind(entry.key), since: entry.since })),
+      entries: entries.map((entry) => ({
+        key: entry.key,
+        kind: keyKind(entry.key),
+        since: entry.since,
+        ...(entry.source ? { source: entry.source } : {}),
+      })),
     })}\n`,
 
   // LF line endings, not RFC 4180's CRLF: every other artifact is LF and the consumers

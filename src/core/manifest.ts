@@ -30,6 +30,15 @@ export const manifestPayload = z.object({
   previous: z.object({ version: z.number().int(), manifestSha256: sha256 }).nullable(),
   entries: z.object({ count: z.number().int().min(0), sha256 }),
   artifacts: artifactsSummary,
+  /** A national list (issue 17): the upstream version it was built from (null before the first sync). */
+  upstream: z
+    .object({ version: z.number().int().min(1), manifestSha256: sha256 })
+    .nullable()
+    .optional(),
+  /** A national list: upstream entries, those withheld, and national additions not in upstream. */
+  overlay: z
+    .object({ upstream: z.number().int().min(0), withheld: z.number().int().min(0), national: z.number().int().min(0) })
+    .optional(),
 });
 export type ManifestPayload = z.infer<typeof manifestPayload>;
 
@@ -49,6 +58,8 @@ export interface ManifestInput {
   previous: { version: number; manifestSha256: string } | null;
   entryCount: number;
   artifacts: Record<Format, { sha256: string; bytes: number }>;
+  /** A national instance's build only: a central manifest has neither field, byte for byte as before. */
+  national?: Required<Pick<ManifestPayload, 'upstream' | 'overlay'>>;
 }
 
 const seconds = (date: Date) => Math.floor(date.getTime() / 1000);
@@ -65,17 +76,21 @@ export function buildManifest(input: ManifestInput): ManifestPayload {
     // The entry list's digest is the txt artifact's: one key per line, sorted bytewise.
     entries: { count: input.entryCount, sha256: input.artifacts.txt.sha256 },
     artifacts: Object.fromEntries(formats.map((f) => [f, input.artifacts[f]])) as ManifestPayload['artifacts'],
+    ...(input.national ? { upstream: input.national.upstream, overlay: input.national.overlay } : {}),
   };
 }
 
+/** `notAfter`: a national timestamp never claims freshness past the last verified upstream one plus the grace. */
 export function buildTimestamp(
   latest: number,
   manifestSha256: string,
   issuedAt: Date,
   ttlSeconds: number,
+  notAfter?: Date,
 ): TimestampPayload {
   const iat = seconds(issuedAt);
-  return { latest, manifestSha256, iat, exp: iat + ttlSeconds };
+  const exp = iat + ttlSeconds;
+  return { latest, manifestSha256, iat, exp: notAfter ? Math.min(exp, seconds(notAfter)) : exp };
 }
 
 /**

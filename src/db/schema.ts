@@ -471,3 +471,73 @@ export const webhookDeliveries = pgTable(
   },
   (t) => [index('webhook_deliveries_webhook').on(t.webhookId, t.at)],
 );
+
+/**
+ * A national instance's verified upstream versions (issue 17): each central manifest JWS
+ * verbatim, stored only after every check `worstof pull` makes, so a national version can
+ * always show the upstream version it was built from.
+ */
+export const upstreamVersions = pgTable('upstream_versions', {
+  version: integer('version').primaryKey(),
+  manifest: text('manifest').notNull(),
+  manifestSha256: text('manifest_sha256').notNull(),
+  entryCount: integer('entry_count').notNull(),
+  syncedAt: now('synced_at'),
+});
+
+/** The entries of each upstream version as ranges of versions per key, as `listings` holds ours. */
+export const upstreamListings = pgTable(
+  'upstream_listings',
+  {
+    id: serial('id').primaryKey(),
+    listKey: text('list_key').notNull(),
+    addedVersion: integer('added_version')
+      .notNull()
+      .references(() => upstreamVersions.version),
+    removedVersion: integer('removed_version').references(() => upstreamVersions.version),
+  },
+  (t) => [
+    check('upstream_listings_range', sql`${t.removedVersion} is null or ${t.removedVersion} > ${t.addedVersion}`),
+    uniqueIndex('upstream_listings_one_open').on(t.listKey).where(sql`${t.removedVersion} is null`),
+    index('upstream_listings_added').on(t.addedVersion),
+    index('upstream_listings_removed').on(t.removedVersion),
+  ],
+);
+
+/** The follower's state (one row): the last successful sync, the last error, the upstream timestamp's exp. */
+export const upstreamState = pgTable(
+  'upstream_state',
+  {
+    id: smallint('id').primaryKey().default(1),
+    /** The last sync that verified the upstream timestamp, whether or not it named a new version. */
+    syncedAt: at('synced_at'),
+    /** The `exp` of the last verified upstream timestamp: national timestamps never outlive it by more than the grace. */
+    timestampExpiresAt: at('timestamp_expires_at'),
+    errorReason: text('error_reason'),
+    errorMessage: text('error_message'),
+    errorAt: at('error_at'),
+  },
+  (t) => [check('upstream_state_singleton', sql`${t.id} = 1`)],
+);
+
+export const withholdingStates = ['withheld', 'lifted'] as const;
+export const withholdingCategories = ['court_order', 'national_law', 'false_positive', 'other'] as const;
+
+/** National withholdings of upstream entries (history kept; the newest row per key is in force). */
+export const withholdings = pgTable(
+  'withholdings',
+  {
+    id: serial('id').primaryKey(),
+    listKey: text('list_key').notNull(),
+    state: text('state', { enum: withholdingStates }).notNull(),
+    category: text('category', { enum: withholdingCategories }),
+    reason: text('reason').notNull(),
+    decidedBy: integer('decided_by').references(() => credentials.id),
+    decidedAt: now('decided_at'),
+  },
+  (t) => [
+    check('withholdings_state', oneOf('state', withholdingStates)),
+    check('withholdings_category', sql`${t.category} is null or ${oneOf('category', withholdingCategories)}`),
+    index('withholdings_list_key').on(t.listKey, t.id),
+  ],
+);

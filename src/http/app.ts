@@ -29,7 +29,9 @@ import { registerReports } from './routes/reports.ts';
 import { registerReview } from './routes/review.ts';
 import { registerTaxii } from './routes/taxii.ts';
 import { registerTsigKeys } from './routes/tsig-keys.ts';
+import { registerUpstream } from './routes/upstream.ts';
 import { registerWebhooks } from './routes/webhooks.ts';
+import { registerWithholdings } from './routes/withholdings.ts';
 
 export type { App } from './env.ts';
 
@@ -81,12 +83,14 @@ export function createApp(deps: Deps): App {
   registerKnown(app, deps);
   registerConfirmationQueue(app, deps);
   registerDomains(app, deps);
+  registerWithholdings(app, deps);
   registerDelisting(app, deps);
   registerBuilds(app, deps);
   registerKeys(app, deps);
   registerList(app, deps);
   registerTaxii(app, deps);
   registerNcb(app, deps);
+  registerUpstream(app, deps);
   registerWebhooks(app, deps);
   registerMetrics(app, deps);
   registerDocs(app, deps);

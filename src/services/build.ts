@@ -35,6 +35,7 @@ import { renderInline } from './artifact-rendering.ts';
 import type { BuildRequest, BuildResult, BuildTrigger } from './build-request.ts';
 import { activeCriteria } from './criteria.ts';
 import { activeSigningKey } from './keys.ts';
+import { type NationalList, nationalList } from './national-list.ts';
 import { notifyNewVersion } from './notifications.ts';
 import { forgetLatest } from './pull-cache.ts';
 
@@ -156,15 +157,30 @@ async function compile(deps: Deps, tx: Db, now: Date): Promise<Omit<BuildResult,
   const { criteria, next, open, added, removed } = await plan(tx, now);
   const latest = await latestSnapshot(tx);
   const key = await activeSigningKey(deps, tx);
+  // A national instance publishes the overlay of its upstream, its own evaluation the additions.
+  const national = deps.config.WOL_UPSTREAM_URL ? await nationalList(deps, tx, next) : null;
+  const keys = national ? new Set(national.sources.keys()) : next;
+  const change = national ? diffKeys(new Set(open.map((l) => l.listKey)), keys) : { added, removed };
+  const notAfter = national?.timestampNotAfter ?? undefined;
 
-  if (latest && added.length === 0 && removed.length === 0 && !lacksFormats(latest)) {
-    await refreshTimestamp(deps, tx, latest, key, now);
+  if (
+    latest &&
+    change.added.length === 0 &&
+    change.removed.length === 0 &&
+    !lacksFormats(latest) &&
+    !overlayMoved(latest, national)
+  ) {
+    await refreshTimestamp(deps, tx, latest, key, now, notAfter);
     return { version: latest.version, changed: false, added: 0, removed: 0, entryCount: latest.entryCount };
   }
 
   const version = (latest?.version ?? 0) + 1;
   const since = new Map(open.map((l) => [l.listKey, l.addedVersion]));
-  const entries: Entry[] = [...next].sort(bytewise).map((k) => ({ key: k, since: since.get(k) ?? version }));
+  const entries: Entry[] = [...keys].sort(bytewise).map((k) => ({
+    key: k,
+    since: since.get(k) ?? version,
+    ...(national ? { source: national.sources.get(k) } : {}),
+  }));
   const rendered = await (deps.renderArtifacts ?? renderInline)(entries, {
     list: 'worst-of',
     version,
@@ -182,6 +198,7 @@ async function compile(deps: Deps, tx: Db, now: Date): Promise<Omit<BuildResult,
     artifacts: Object.fromEntries(
       formats.map((f) => [f, { sha256: rendered[f].sha256, bytes: rendered[f].bytes.length }]),
     ) as never,
+    ...(national ? { national: national.manifest } : {}),
   });
   const manifest = await signCompact(payload, key, MANIFEST_TYP);
   const manifestSha256 = sha256Hex(manifest);
@@ -196,19 +213,25 @@ async function compile(deps: Deps, tx: Db, now: Date): Promise<Omit<BuildResult,
     manifest,
     manifestSha256,
     previousManifestSha256: latest?.manifestSha256 ?? null,
-    addedCount: added.length,
-    removedCount: removed.length,
+    addedCount: change.added.length,
+    removedCount: change.removed.length,
     signingKid: key.kid,
     expiresAt: new Date(payload.exp * 1000),
   });
-  await applyListingChanges(tx, version, added, removed);
+  await applyListingChanges(tx, version, change.added, change.removed);
   await recordFirstListings(tx, version, now);
   // One statement per artifact: the driver encodes bytea parameters on the serving thread, and
   // all of them in one statement (~34 MB at 100k entries) held pulls for ~0.9 s.
   for (const format of formats) await insertArtifacts(tx, [{ version, format, ...rendered[format] }]);
   await pruneArtifacts(tx, version, deps.config.WOL_KEEP_VERSIONS);
-  await refreshTimestamp(deps, tx, { version, manifestSha256 }, key, now);
-  return { version, changed: true, added: added.length, removed: removed.length, entryCount: entries.length };
+  await refreshTimestamp(deps, tx, { version, manifestSha256 }, key, now, notAfter);
+  return {
+    version,
+    changed: true,
+    added: change.added.length,
+    removed: change.removed.length,
+    entryCount: entries.length,
+  };
 }
 
 /**
@@ -221,14 +244,25 @@ function lacksFormats(latest: SnapshotRow): boolean {
   return formats.some((format) => !(format in signed));
 }
 
+/** A new upstream version, or a withholding that changes the overlay, is a new national version. */
+function overlayMoved(latest: SnapshotRow, national: NationalList | null): boolean {
+  if (!national) return false;
+  const signed = readManifest(latest.manifest).payload;
+  return (
+    JSON.stringify([signed.upstream ?? null, signed.overlay ?? null]) !==
+    JSON.stringify([national.manifest.upstream, national.manifest.overlay])
+  );
+}
+
 async function refreshTimestamp(
   deps: Deps,
   tx: Db,
   latest: Pick<SnapshotRow, 'version' | 'manifestSha256'>,
   key: SigningKey,
   now: Date,
+  notAfter?: Date,
 ): Promise<void> {
-  const payload = buildTimestamp(latest.version, latest.manifestSha256, now, deps.config.WOL_TIMESTAMP_TTL);
+  const payload = buildTimestamp(latest.version, latest.manifestSha256, now, deps.config.WOL_TIMESTAMP_TTL, notAfter);
   await upsertTimestamp(tx, {
     version: latest.version,
     jws: await signCompact(payload, key, TIMESTAMP_TYP),

@@ -40,6 +40,14 @@ export const access: Record<string, Who[] | 'public'> = {
   'POST /v1/domains/:listKey/exclusion': staff,
   'DELETE /v1/domains/:listKey/exclusion': staff,
   'PUT /v1/domains/:listKey/policy': staff,
+  // A national instance's (issue 17; a central one answers 404 not_national to the allowed roles).
+  'PUT /v1/domains/:listKey/withholding': staff,
+  'DELETE /v1/domains/:listKey/withholding': staff,
+  'GET /v1/upstream': ['admin', 'analyst', 'ncb'],
+  'GET /v1/list/:version/upstream-manifest': ['admin', 'analyst', 'ncb'],
+  'GET /v1/list/:version/upstream-entries': ['admin', 'analyst', 'ncb'],
+  // Verified by the central key's signature, not by a bearer key (test/national.test.ts).
+  'POST /v1/upstream/notify': 'public',
   'POST /v1/delisting-requests': 'public',
   'GET /v1/delisting-requests': staff,
   'POST /v1/delisting-requests/:id/decision': staff,

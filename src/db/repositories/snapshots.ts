@@ -4,7 +4,7 @@
  */
 import { and, asc, desc, eq, gt, isNull, lte, or, sql } from 'drizzle-orm';
 import { type Db, queryRows, textArray } from '../database.ts';
-import { artifacts, listings, snapshots, timestamps } from '../schema.ts';
+import { artifacts, listings, snapshots, timestamps, type upstreamListings } from '../schema.ts';
 
 export type SnapshotRow = typeof snapshots.$inferSelect;
 export type ArtifactRow = typeof artifacts.$inferSelect;
@@ -66,20 +66,24 @@ export async function changesBetween(db: Db, from: number, to: number) {
   return { added: added.map((r) => r.list_key), removed: removed.map((r) => r.list_key) };
 }
 
-/** Closes the open listings of `keys` at `version` and opens listings for `added`: one statement each. */
+/**
+ * Closes the open listings of `keys` at `version` and opens listings for `added`: one statement
+ * each. `table`: ours, or a national instance's record of its upstream's (same columns).
+ */
 export async function applyListingChanges(
   db: Db,
   version: number,
   added: readonly string[],
   removed: readonly string[],
+  table: typeof listings | typeof upstreamListings = listings,
 ) {
   if (removed.length > 0)
     await db.execute(
-      sql`update ${listings} set removed_version = ${version} where removed_version is null and list_key = any(${textArray(removed)})`,
+      sql`update ${table} set removed_version = ${version} where removed_version is null and list_key = any(${textArray(removed)})`,
     );
   if (added.length > 0)
     await db.execute(
-      sql`insert into ${listings} (list_key, added_version) select unnest(${textArray(added)}), ${version}`,
+      sql`insert into ${table} (list_key, added_version) select unnest(${textArray(added)}), ${version}`,
     );
 }
 

@@ -7,6 +7,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { contentTypes, formats } from '../../core/formats.ts';
 import type { Deps } from '../../deps.ts';
+import { listChanges } from '../../schemas/list.ts';
 import {
   type ArtifactAnswer,
   parseFormat,
@@ -136,17 +137,7 @@ export function registerList(app: App, deps: Deps): void {
         }),
       },
       responses: {
-        200: jsonContent(
-          z.object({
-            reset: z.boolean(),
-            fromVersion: z.number().int().nullable(),
-            toVersion: z.number().int(),
-            added: z.array(z.string()),
-            removed: z.array(z.string()),
-            manifest: z.string(),
-          }),
-          'The changes',
-        ),
+        200: jsonContent(listChanges, 'The changes'),
         ...problems(400, 401, 403, 409, 503),
       },
     }),
