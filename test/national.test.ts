@@ -6,16 +6,19 @@
  */
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.ts';
 import { buildManifest, buildTimestamp, MANIFEST_TYP, TIMESTAMP_TYP } from '../src/core/manifest.ts';
 import { signCompact } from '../src/core/signing.ts';
 import { sha256Hex } from '../src/core/tokens.ts';
+import { queryRows } from '../src/db/database.ts';
 import type { Deps } from '../src/deps.ts';
 import { createPrometheusMetrics } from '../src/prometheus-metrics.ts';
 import { activeSigningKey } from '../src/services/keys.ts';
 import { syncUpstream } from '../src/services/upstream-sync.ts';
 import { type Actors, createActors, ok } from './support/actors.ts';
+import { ConsoleClient } from './support/console.ts';
 import { createTestContext, type TestContext } from './support/context.ts';
 import { databaseName } from './support/database.ts';
 import { build, listed, report } from './support/evidence.ts';
@@ -231,6 +234,28 @@ describe(`a national instance following the central one (${databaseName})`, () =
     );
     await build(national, nationalActors);
     expect(await listed(national, nationalActors)).not.toContain('zz-up-two.com');
+
+    // In the domain's evidence and history, for the national analysts.
+    const domain = await ok<{ withheld: boolean; decisions: { kind: string; reason: string; detail?: unknown }[] }>(
+      national.call('GET', '/v1/domains/zz-up-two.com', { token: nationalActors.analyst }),
+    );
+    expect(domain.withheld).toBe(true);
+    expect(domain.decisions.map((d) => [d.kind, d.reason, d.detail])).toEqual([
+      ['withholding', 'not blockable under national law', { category: 'national_law' }],
+      ['lift_withholding', 'order quashed', undefined],
+      ['withholding', 'court order 17/2026', { category: 'court_order' }],
+    ]);
+    const audit = await queryRows<{ action: string }>(
+      national.deps.db,
+      sql`select action from audit_log where subject = 'domain:zz-up-two.com' order by id`,
+    );
+    expect(audit.map((r) => r.action)).toEqual(['domain.withhold', 'domain.lift_withholding', 'domain.withhold']);
+    const console = new ConsoleClient(national);
+    expect((await console.signIn(nationalActors.analyst)).status).toBe(303);
+    const page = await console.get(await console.domainPath('zz-up-two.com'));
+    expect(page.status).toBe(200);
+    expect(page.html).toContain('category: national_law');
+    expect(page.html).toContain('not blockable under national law');
   });
 
   it('lets worstof verify --upstream-jwks check the chain and refuse an altered link', async () => {

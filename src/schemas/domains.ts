@@ -51,6 +51,9 @@ export const domainDetail = z
     excluded: z
       .boolean()
       .openapi({ description: 'an exclusion is in force (a listed domain leaves at the next build)' }),
+    withheld: z.boolean().openapi({
+      description: "a national instance's withholding is in force: the upstream entry is not on this country's list",
+    }),
     evaluation: z.object({
       included: z.boolean(),
       criteriaVersion: z.number().int(),
@@ -100,7 +103,7 @@ export const domainDetail = z
     }),
     decisions: z.array(
       z.object({
-        kind: z.enum(['exclusion', 'restore', 'policy', 'delisting_request']),
+        kind: z.enum(['exclusion', 'restore', 'policy', 'withholding', 'lift_withholding', 'delisting_request']),
         at: isoOut,
         by: z.number().int().nullable(),
         reason: z.string().nullable(),

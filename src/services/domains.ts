@@ -19,6 +19,7 @@ import { aggregateEvidence } from '../db/repositories/evidence.ts';
 import { knownContentOfKey } from '../db/repositories/known.ts';
 import { insertPolicy, policiesInForce, policyHistory, rekeyReports } from '../db/repositories/policies.ts';
 import { listingHistory } from '../db/repositories/snapshots.ts';
+import { withholdingHistory } from '../db/repositories/withholdings.ts';
 import type { Deps } from '../deps.ts';
 import { activeCriteria } from './criteria.ts';
 import { ConflictError, InvalidInputError, NotFoundError } from './errors.ts';
@@ -47,16 +48,23 @@ export async function explainDomain(deps: Deps, listKey: string) {
     evidence && evidence.offlineReports > 0
       ? await aggregateEvidence(deps.db, criteria.definition, now, textArray([listKey]), { countOffline: true })
       : [];
-  const [detail, history, exclusions, policies, requests, knownContent] = await Promise.all([
+  const [detail, history, exclusions, policies, requests, knownContent, withholdings] = await Promise.all([
     evidenceDetail(deps.db, criteria.definition, now, listKey),
     listingHistory(deps.db, listKey),
     exclusionHistory(deps.db, listKey),
     policyHistory(deps.db, listKey),
     listDelistingRequests(deps.db, { listKey, limit: 50 }),
     knownContentOfKey(deps.db, criteria.definition, listKey),
+    withholdingHistory(deps.db, listKey),
   ]);
   const excluded = exclusions[0]?.state === 'excluded';
-  if (!evidence && history.length === 0 && exclusions.length === 0 && policies.length === 0)
+  if (
+    !evidence &&
+    history.length === 0 &&
+    exclusions.length === 0 &&
+    policies.length === 0 &&
+    withholdings.length === 0
+  )
     throw new NotFoundError('unknown_domain', `nothing is known about ${listKey}`);
   const listed = history.some((h) => h.removedVersion === null);
   const base = evidence ?? {
@@ -88,6 +96,14 @@ export async function explainDomain(deps: Deps, listKey: string) {
       reason: p.reason,
       detail: { granularity: p.granularity },
     })),
+    // A national instance's withholdings of this key as an upstream entry (issue 17).
+    ...withholdings.map((w) => ({
+      kind: w.state === 'withheld' ? ('withholding' as const) : ('lift_withholding' as const),
+      at: w.decidedAt,
+      by: w.decidedBy,
+      reason: w.reason,
+      ...(w.category ? { detail: { category: w.category } } : {}),
+    })),
     ...requests.map((r) => ({
       kind: 'delisting_request' as const,
       at: r.decidedAt ?? r.createdAt,
@@ -101,6 +117,7 @@ export async function explainDomain(deps: Deps, listKey: string) {
     listKey,
     state,
     excluded,
+    withheld: withholdings[0]?.state === 'withheld',
     evaluation: { included: evaluation.included, criteriaVersion: criteria.version, criteria: evaluation.criteria },
     evidence: {
       reports: base.reports,
