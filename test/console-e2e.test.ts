@@ -185,6 +185,19 @@ describe.skipIf(!haveChromium)(`console in Chromium on ${databaseName}`, () => {
     expect(await page.getByRole('link', { name: 'Open' }).getAttribute('aria-current')).toBe('page');
     await check('delisting');
 
+    // The audit page names who excluded the shared host, by label and organisation.
+    await page.getByRole('link', { name: 'Audit' }).click();
+    await page.getByLabel('Domain, hostname or URL').fill('www.e2e-shared-host.example');
+    await page.getByRole('button', { name: 'Filter' }).click();
+    expect(
+      await page
+        .getByRole('row', { name: /excluded/ })
+        .first()
+        .textContent(),
+    ).toMatch(/analyst \(analyst · ZZ List team\)excludede2e-shared-host\.example/);
+    expect(page.url()).not.toContain('e2e-shared');
+    await check('audit');
+
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByText('You are signed out.').waitFor();
   }, 60_000);

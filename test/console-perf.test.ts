@@ -1,7 +1,7 @@
 /**
  * Every console page answers in under 200 ms with 100,000 listed domains. The list is
  * seeded with set-based SQL (reports, two confirming assessments each, listings, thirty
- * versions, exclusions, delisting requests, build runs), then each page is timed through
+ * versions, exclusions, delisting requests, build runs, an audit row per report and exclusion), then each page is timed through
  * app.request(): one warm-up, then the median of five.
  */
 import { sql } from 'drizzle-orm';
@@ -81,6 +81,15 @@ async function seedIn(db: Db) {
     insert into delisting_requests (list_key, host, contact, statement, dedupe_key, created_at)
     select list_key, list_key, 'owner@example.org', 'please review this listing', md5('dl' || id), ${at}::timestamptz
     from listings where added_version = 2 and removed_version is null order by id limit 500`);
+  // Every report audited as intake does, and an analyst's exclusion of each excluded key.
+  await run(sql`
+    insert into audit_log (actor, action, subject, detail, at)
+    select null, 'report.submit', 'report:' || id, jsonb_build_object('listKey', list_key), ${at}::timestamptz
+    from reports where external_ref like 'perf-%'`);
+  await run(sql`
+    insert into audit_log (actor, action, subject, detail, at)
+    select null, 'domain.exclude', 'domain:' || list_key, jsonb_build_object('reason', 'seeded'), ${at}::timestamptz
+    from exclusions`);
   await run(sql`
     insert into build_runs (trigger, started_at, duration_ms, outcome, version, added, removed)
     select 'schedule', ${at}::timestamptz - make_interval(mins => i), 900 + i, 'unchanged', ${VERSIONS + 1}, 0, 0
@@ -128,6 +137,10 @@ describe(`console page timings on ${databaseName} with ${DOMAINS.toLocaleString(
     const hostLookup = await results(`img.${listed!.list_key}`);
     const urlLookup = await results(`https://www.${listed!.list_key}/a/b.jpg?x=1`);
     const addedPage = /href="([^"]+)">More added keys/.exec((await analyst.get('/console/versions/2')).html)![1]!;
+    await analyst.get('/console/audit');
+    const auditByDomain = (await analyst.post('/console/audit', { domain: excluded!.list_key })).location!;
+    await analyst.get('/console/audit');
+    const auditByDay = (await analyst.post('/console/audit', { from: ctx.now().toISOString().slice(0, 10) })).location!;
     const pages: [ConsoleClient, string][] = [
       [analyst, '/console'],
       [analyst, '/console/domains'],
@@ -148,6 +161,9 @@ describe(`console page timings on ${databaseName} with ${DOMAINS.toLocaleString(
       [analyst, `/console/versions/${VERSIONS + 1}`],
       [analyst, '/console/delisting'],
       [analyst, '/console/delisting?state=rejected'],
+      [analyst, '/console/audit'],
+      [analyst, auditByDomain],
+      [analyst, auditByDay],
       [ncb, '/console/ncb'],
     ];
     const timings: string[] = [];

@@ -522,6 +522,40 @@ describe(`console pages on ${databaseName}`, () => {
     expect((await ctx.call('GET', '/v1/list/manifest', { token })).status).toBe(401);
   });
 
+  it('shows the audit trail: who did what, when, to which domain, filtered by person, domain and day', async () => {
+    const client = await signedIn(a.analyst);
+    const domain = await client.domainPath('listed-one.example');
+    await client.get(domain);
+    await client.post(`${domain}/exclude`, { reason: 'audited exclusion' });
+    await client.post(`${domain}/restore`, { reason: 'audited restore' });
+    const decided = await client.get(domain);
+    expect(decided.html).toContain('by <span>analyst <span class="muted">(analyst · ZZ List team)</span></span>');
+    expect(decided.html).not.toContain('credential #');
+
+    const all = await client.get('/console/audit');
+    expect(all.status).toBe(200);
+    expect(all.html).toMatch(/analyst <span class="muted">\(analyst · ZZ List team\)<\/span>/);
+    const filter = (form: Record<string, string>) => client.post('/console/audit', form).then((r) => client.follow(r));
+    await client.get('/console/audit');
+    const byHost = await filter({ domain: 'https://www.listed-one.example/page' });
+    expect(byHost.html).toContain('(list key <code>listed-one.example</code>)');
+    expect(byHost.html).toContain('audited exclusion');
+    expect(byHost.html).toContain('audited restore');
+    expect(byHost.html).not.toContain('listed-two.example');
+    expect(byHost.html).toMatch(/<td>excluded<\/td>/);
+    const analystId = /<option value="(\d+)">analyst \(analyst · ZZ List team\)<\/option>/.exec(byHost.html)![1]!;
+    await client.get('/console/audit');
+    const ncbOnly = await filter({ actor: analystId, from: '2000-01-01', to: '2000-01-02' });
+    expect(ncbOnly.html).toContain('Nothing recorded matches.');
+    await client.get('/console/audit');
+    const today = ctx.now().toISOString().slice(0, 10);
+    const mine = await filter({ actor: analystId, from: today, to: today });
+    expect(mine.html).toContain('audited restore');
+    expect(/<tbody>[\s\S]*<\/tbody>/.exec(mine.html)![0]).not.toContain('(reporter');
+    for (const url of [...mine.html.matchAll(/href="([^"]+)"/g)].map((m) => m[1]!))
+      expect(url).not.toMatch(/listed-one/);
+  });
+
   it('returns to the form’s page after a session ends mid-form', async () => {
     const client = await signedIn(a.analyst);
     const domain = await client.domainPath('listed-one.example');

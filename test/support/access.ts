@@ -92,6 +92,8 @@ export const access: Record<string, Who[] | 'public'> = {
   'GET /console/delisting': 'public',
   'POST /console/delisting/:id/decision': 'public',
   'GET /console/confirmation-queue': 'public',
+  'GET /console/audit': 'public',
+  'POST /console/audit': 'public',
   'GET /console/ncb': 'public',
   'POST /console/ncb/credentials': 'public',
   'GET /console/ncb/credentials/:id/revoke': 'public',

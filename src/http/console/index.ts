@@ -11,6 +11,7 @@ import { FixedWindowLimiter } from '../rate-limit.ts';
 import type { ConsoleEnv, ConsoleKit } from './env.ts';
 import { consoleErrorHandler, notFoundPage } from './failures.tsx';
 import { postChecks, securityHeaders } from './guard.tsx';
+import { registerAudit } from './pages/audit.tsx';
 import { registerBuilds } from './pages/builds.tsx';
 import { registerConfirmationQueue } from './pages/confirmation-queue.tsx';
 import { registerDashboard } from './pages/dashboard.tsx';
@@ -57,6 +58,7 @@ export function registerConsole(app: App, deps: Deps): void {
   registerVersion(ui, kit);
   registerDelisting(ui, kit);
   registerNcb(ui, kit);
+  registerAudit(ui, kit);
   ui.all('*', (c) => notFoundPage(c));
 
   app.route('/console', ui);

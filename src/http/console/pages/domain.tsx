@@ -9,12 +9,22 @@ import type { Context, Hono } from 'hono';
 import { CanonicalizeError, canonicalize } from '../../../core/canonicalize.ts';
 import { nextBuild } from '../../../core/domain-state.ts';
 import { policyInput, reasonInput } from '../../../schemas/domains.ts';
+import { peopleNamed } from '../../../services/audit.ts';
 import { excludeDomain, lookUpDomain, restoreDomain, setDomainPolicy } from '../../../services/domains.ts';
 import type { ConsoleEnv, ConsoleKit } from '../env.ts';
 import { errorPage, notFoundPage } from '../failures.tsx';
 import { redirectFailure } from '../flash.ts';
 import { requireUser } from '../guard.tsx';
-import { Badge, CsrfField, type FormState, formState, ReasonField, VersionLink, When } from '../views/components.tsx';
+import {
+  Badge,
+  CsrfField,
+  type FormState,
+  formState,
+  Person,
+  ReasonField,
+  VersionLink,
+  When,
+} from '../views/components.tsx';
 import { page } from '../views/layout.tsx';
 import { Evidence } from './domain-evidence.tsx';
 import { KnownMaterial } from './domain-known-content.tsx';
@@ -183,6 +193,7 @@ async function renderDomain(c: Context<ConsoleEnv>, kit: ConsoleKit, name: strin
         : `nothing is known about ${name}, nor about ${found.listKey}, the list key it falls under`,
     );
   const href = kit.refs.domain(d.listKey);
+  const people = await peopleNamed(kit.deps, [...new Set(d.decisions.flatMap((x) => (x.by === null ? [] : [x.by])))]);
   const flash = c.get('flash');
   const listedSince = d.history.find((h) => h.removedVersion === null)?.addedVersion;
   return page(
@@ -291,7 +302,11 @@ async function renderDomain(c: Context<ConsoleEnv>, kit: ConsoleKit, name: strin
                             .join(', ')}
                         </div>
                       )}
-                      {x.by !== null && <div class="hint">by credential #{x.by}</div>}
+                      {x.by !== null && (
+                        <div class="hint">
+                          by <Person person={people.get(x.by)} empty="a key since deleted" />
+                        </div>
+                      )}
                     </td>
                     <td>{x.reason ?? '—'}</td>
                   </tr>

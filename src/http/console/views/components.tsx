@@ -88,6 +88,20 @@ export function DomainLink(props: { listKey: string; href: string }) {
   );
 }
 
+/** A person as the console names people: their credential's label, role and organisation. */
+export function Person(props: {
+  person: { label: string; role: string; organisation: string | null } | null | undefined;
+  empty?: string;
+}) {
+  const p = props.person;
+  if (!p) return <span class="muted">{props.empty ?? 'the service'}</span>;
+  return (
+    <span>
+      {p.label} <span class="muted">({`${p.role}${p.organisation ? ` · ${p.organisation}` : ''}`})</span>
+    </span>
+  );
+}
+
 export function VersionLink(props: { version: number | null | undefined }) {
   if (props.version === null || props.version === undefined) return <span class="muted">—</span>;
   return <a href={`/console/versions/${props.version}`}>v{props.version}</a>;

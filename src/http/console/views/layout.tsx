@@ -12,7 +12,7 @@ import type { ConsoleEnv } from '../env.ts';
 import { cssPath } from '../style.ts';
 import { CsrfField } from './components.tsx';
 
-export type NavId = 'dashboard' | 'domains' | 'confirmation' | 'builds' | 'delisting' | 'ncb';
+export type NavId = 'dashboard' | 'domains' | 'confirmation' | 'builds' | 'delisting' | 'audit' | 'ncb';
 
 const navigation: Record<'staff' | 'ncb', { id: NavId; href: string; label: string }[]> = {
   staff: [
@@ -21,6 +21,7 @@ const navigation: Record<'staff' | 'ncb', { id: NavId; href: string; label: stri
     { id: 'confirmation', href: '/console/confirmation-queue', label: 'Confirmation queue' },
     { id: 'builds', href: '/console/builds', label: 'Builds' },
     { id: 'delisting', href: '/console/delisting', label: 'Delisting requests' },
+    { id: 'audit', href: '/console/audit', label: 'Audit' },
   ],
   ncb: [{ id: 'ncb', href: '/console/ncb', label: 'ISPs' }],
 };
