@@ -1,14 +1,15 @@
 /**
  * The confirmation queue at 100,000 candidates (issue 21): 100,000 domains each confirmed by
- * one organisation, seeded with set-based SQL. The first page computes the queue (one evidence
- * aggregate, as a build does); later pages, another reporter's view and the pages after a cursor
- * are read from it and must answer in under 200 ms (the console pages' budget).
+ * one organisation, seeded with set-based SQL, and a build that records the queue. Then the
+ * first page, the pages after a cursor and the reporters' views are read from the build's table
+ * and must answer in under 200 ms (the console pages' budget).
  */
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Actors, confirming, createActors, ok } from './support/actors.ts';
 import { createTestContext, type TestContext } from './support/context.ts';
 import { databaseName } from './support/database.ts';
+import { build } from './support/evidence.ts';
 
 const DOMAINS = 100_000;
 const BUDGET_MS = 200;
@@ -43,9 +44,13 @@ const timed = async (token: string, query = '') => {
 const median = (values: number[]) => [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)]!;
 
 describe(`the confirmation queue at ${DOMAINS} candidates on ${databaseName}`, () => {
-  it('computes the queue once, then pages from it within the budget', async () => {
+  it('pages the queue the build recorded within the budget, the first page too', async () => {
+    const t0 = performance.now();
+    await build(ctx, a);
+    const buildMs = performance.now() - t0;
     const cold = await timed(a.analyst, '?limit=50');
     expect(cold.body.total).toBe(DOMAINS);
+    expect(cold.body.items).toHaveLength(50);
     const warm: number[] = [];
     let cursor = cold.body.nextCursor;
     for (let i = 0; i < 5; i++) {
@@ -63,9 +68,12 @@ describe(`the confirmation queue at ${DOMAINS} candidates on ${databaseName}`, (
     const sameCountry = await timed(a.reporterC, '?limit=50');
     expect(sameCountry.body.total).toBe(0);
     console.info(
-      `confirmation queue, ${DOMAINS} candidates: first page (computing) ${Math.round(cold.ms)} ms, ` +
-        `later pages median ${Math.round(median(warm))} ms, a reporter's view median ${Math.round(median(reporter))} ms`,
+      `confirmation queue, ${DOMAINS} candidates: the build recording it ${Math.round(buildMs)} ms, ` +
+        `first page ${Math.round(cold.ms)} ms, later pages median ${Math.round(median(warm))} ms, ` +
+        `a reporter's view median ${Math.round(median(reporter))} ms, ` +
+        `its own country's (none to show) ${Math.round(sameCountry.ms)} ms`,
     );
+    expect(cold.ms).toBeLessThan(BUDGET_MS);
     expect(median(warm)).toBeLessThan(BUDGET_MS);
     expect(median(reporter)).toBeLessThan(BUDGET_MS);
   }, 300_000);

@@ -67,6 +67,44 @@ export function awaitingConfirmation(evidence: Evidence, criteria: Criteria, now
   return relaxed.included ? missingConfirmations(strict) : null;
 }
 
+/** A domain in the confirmation queue: what it lacks, its figures, and its sort keys. */
+export interface ConfirmationCandidate {
+  listKey: string;
+  /** Confirmations it needs: one from a new country is a new organisation too. */
+  needed: number;
+  missingOrganisations: number;
+  missingCountries: number;
+  /** When its material was last confirmed online, in ms (0: never). */
+  latestMs: number;
+  reports: number;
+  confirmingOrganisations: number;
+  confirmingCountries: number;
+}
+
+/** The confirmation queue among evaluated keys: those waiting only for confirmations. */
+export function confirmationCandidates(
+  evidence: readonly Evidence[],
+  criteria: Criteria,
+  now: Date,
+): ConfirmationCandidate[] {
+  return evidence.flatMap((e) => {
+    const missing = awaitingConfirmation(e, criteria, now);
+    if (!missing) return [];
+    return [
+      {
+        listKey: e.listKey,
+        needed: Math.max(missing.organisations, missing.countries),
+        missingOrganisations: missing.organisations,
+        missingCountries: missing.countries,
+        latestMs: e.latestOnlineAt?.getTime() ?? 0,
+        reports: e.reports,
+        confirmingOrganisations: e.qualifyingOrganisations,
+        confirmingCountries: e.qualifyingCountries,
+      },
+    ];
+  });
+}
+
 const spelled = (n: number, one: string, many: string) => `${n === 1 ? 'one' : n} more ${n === 1 ? one : many}`;
 
 /**

@@ -319,6 +319,40 @@ export const firstListings = pgTable(
   (t) => [index('first_listings_version').on(t.version)],
 );
 
+/**
+ * The confirmation queue as of the last build (issue 21): the keys that build found failing the
+ * criteria only on the number of confirming organisations or countries, with what they lack and
+ * their sort keys, replaced whole by each build in its transaction. The reporters' filter reads
+ * assessedBy and confirmedIn for counts; pages check the live assessments too.
+ */
+export const confirmationCandidates = pgTable(
+  'confirmation_candidates',
+  {
+    listKey: text('list_key').primaryKey(),
+    /** Confirmations it needs: one from a new country is a new organisation too. */
+    needed: integer('needed').notNull(),
+    missingOrganisations: integer('missing_organisations').notNull(),
+    missingCountries: integer('missing_countries').notNull(),
+    /** When its material was last confirmed online, in ms (0: never), the second sort key. */
+    latestMs: bigint('latest_ms', { mode: 'number' }).notNull(),
+    reports: integer('reports').notNull(),
+    confirmingOrganisations: integer('confirming_organisations').notNull(),
+    confirmingCountries: integer('confirming_countries').notNull(),
+    /** Organisations with any assessment of its reports, and the countries of those that confirmed. */
+    assessedBy: integer('assessed_by').array().notNull(),
+    confirmedIn: text('confirmed_in').array().notNull(),
+  },
+  // The queue's order, keys bytewise: pages are read along it from the cursor.
+  (t) => [
+    index('confirmation_candidates_rank').on(
+      t.needed,
+      t.latestMs.desc(),
+      t.reports.desc(),
+      sql`${t.listKey} collate "C"`,
+    ),
+  ],
+);
+
 export const artifacts = pgTable(
   'artifacts',
   {

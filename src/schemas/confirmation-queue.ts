@@ -1,6 +1,6 @@
 /** The confirmation queue's query and answer: domains waiting for one more country or organisation. */
 import { z } from '@hono/zod-openapi';
-import { nullableIsoOut, unstorableText } from './common.ts';
+import { isoOut, nullableIsoOut, unstorableText } from './common.ts';
 
 /** Where a page ends: the last item's sort keys (fewest confirmations needed, newest, most reported, key). */
 export interface QueueCursor {
@@ -50,7 +50,18 @@ export const confirmationQueueItem = z
 
 export const confirmationQueue = z
   .object({
-    total: z.number().int().openapi({ description: 'domains in the queue for you' }),
+    asOf: z
+      .object({
+        version: z.number().int().nullable().openapi({ description: 'the latest version when that build ran' }),
+        builtAt: isoOut,
+      })
+      .nullable()
+      .openapi({
+        description:
+          'the build the queue is as of: each build records it; null before the first build. ' +
+          'A reporter’s pages leave out, as of now, domains its organisation has assessed since',
+      }),
+    total: z.number().int().openapi({ description: 'domains in the queue for you, as of that build' }),
     items: z.array(confirmationQueueItem),
     nextCursor: z.string().nullable(),
   })

@@ -33,6 +33,7 @@ import {
 import type { Deps } from '../deps.ts';
 import { renderInline } from './artifact-rendering.ts';
 import type { BuildRequest, BuildResult, BuildTrigger } from './build-request.ts';
+import { recordCandidates } from './confirmation-queue.ts';
 import { activeCriteria } from './criteria.ts';
 import { activeSigningKey } from './keys.ts';
 import { type NationalList, nationalList } from './national-list.ts';
@@ -130,7 +131,7 @@ async function plan(db: Db, now: Date) {
   const evidence = await aggregateEvidence(db, criteria.definition, now);
   const next = new Set(evidence.filter((e) => evaluate(e, criteria.definition, now).included).map((e) => e.listKey));
   const open = await openListings(db);
-  return { criteria, next, open, ...diffKeys(new Set(open.map((l) => l.listKey)), next) };
+  return { criteria, evidence, next, open, ...diffKeys(new Set(open.map((l) => l.listKey)), next) };
 }
 
 /**
@@ -154,7 +155,9 @@ export async function previewBuild(deps: Deps) {
 }
 
 async function compile(deps: Deps, tx: Db, now: Date): Promise<Omit<BuildResult, 'durationMs'>> {
-  const { criteria, next, open, added, removed } = await plan(tx, now);
+  const { criteria, evidence, next, open, added, removed } = await plan(tx, now);
+  // The confirmation queue as of this build, from the evaluation it has just made.
+  await recordCandidates(tx, evidence, criteria.definition, now);
   const latest = await latestSnapshot(tx);
   const key = await activeSigningKey(deps, tx);
   // A national instance publishes the overlay of its upstream, its own evaluation the additions.

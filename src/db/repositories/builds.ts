@@ -1,5 +1,5 @@
 /** Build runs: every attempt, with its outcome, so analysts can watch each build. */
-import { desc, sql } from 'drizzle-orm';
+import { desc, inArray, sql } from 'drizzle-orm';
 import { type Db, queryRows } from '../database.ts';
 import { buildRuns } from '../schema.ts';
 
@@ -8,6 +8,17 @@ export type BuildRunRow = typeof buildRuns.$inferSelect;
 export async function recordBuildRun(db: Db, row: typeof buildRuns.$inferInsert): Promise<BuildRunRow> {
   const [inserted] = await db.insert(buildRuns).values(row).returning();
   return inserted!;
+}
+
+/** The newest build that committed (changed or unchanged): what the list and the confirmation queue are as of. */
+export async function latestCommittedRun(db: Db): Promise<BuildRunRow | null> {
+  const [row] = await db
+    .select()
+    .from(buildRuns)
+    .where(inArray(buildRuns.outcome, ['changed', 'unchanged']))
+    .orderBy(desc(buildRuns.id))
+    .limit(1);
+  return row ?? null;
 }
 
 export async function recentBuildRuns(db: Db, limit: number): Promise<BuildRunRow[]> {

@@ -28,6 +28,16 @@ export function registerConfirmationQueue(ui: Hono<ConsoleEnv>, kit: ConsoleKit)
           confirmation from the right place lists them. Fewest missing first, then the most recently confirmed.{' '}
           {count(result.total)} in all.
         </p>
+        <p class="hint">
+          {result.asOf ? (
+            <>
+              As of the build at <When at={result.asOf.builtAt} /> (version {result.asOf.version ?? '—'}): each build
+              finds them again.
+            </>
+          ) : (
+            'No build has run yet: the first one finds them.'
+          )}
+        </p>
         {result.items.length === 0 ? (
           <p class="muted">{query.cursor ? 'No more domains.' : 'No domain waits for a confirmation.'}</p>
         ) : (
