@@ -496,6 +496,24 @@ describe(`a national instance following the central one (${databaseName})`, () =
     expect(ours.exp - ours.iat).toBeLessThan(30 * 86_400);
   });
 
+  it("shows the central operator each NCB's last synced version, in the API and the console", async () => {
+    const { version } = await upstreamStatus();
+    const status = await ok<{
+      latestVersion: number;
+      items: { name: string; country: string; lastPulledVersion: number | null; versionsBehind: number | null }[];
+    }>(central.call('GET', '/v1/ncbs', { token: centralActors.admin }));
+    expect(status.items).toEqual([
+      expect.objectContaining({ name: 'ZZ NCB', country: 'SE', lastPulledVersion: version, versionsBehind: 0 }),
+    ]);
+    expect((await central.call('GET', '/v1/ncbs', { token: centralActors.ncb })).status).toBe(403);
+    const console = new ConsoleClient(central);
+    expect((await console.signIn(centralActors.admin)).status).toBe(303);
+    const page = await console.get('/console/ncbs');
+    expect(page.status).toBe(200);
+    expect(page.html).toMatch(new RegExp(`<td>ZZ NCB</td>\\s*<td>SE</td>[\\s\\S]*?v${version}`));
+    expect(page.html).toContain('href="/console/ncbs"');
+  });
+
   it('starts a sync within seconds of the central webhook notification, and refuses one that does not verify', async () => {
     const bad = await fetch(`${nationalUrl}/v1/upstream/notify`, {
       method: 'POST',

@@ -4,7 +4,7 @@
  * Every pull is recorded (credential, version, format, status).
  */
 import { type Format, formats } from '../core/formats.ts';
-import { ispPullStatus, ispZoneTransfers } from '../db/repositories/pulls.ts';
+import { ispZoneTransfers, pullStatus } from '../db/repositories/pulls.ts';
 import {
   changesBetween,
   currentTimestamp,
@@ -181,7 +181,7 @@ export async function ncbIspStatus(deps: Deps, who: Principal) {
   await flushPulls(deps.db);
   const latest = await latestSnapshot(deps.db);
   const country = who.country ?? '--';
-  const rows = await ispPullStatus(deps.db, country);
+  const rows = await pullStatus(deps.db, { kind: 'isp', country });
   const behind = (version: number | null) => (version === null || !latest ? null : latest.version - version);
   // Zone transfers per credential: a secondary's serial is the version it holds, its currency.
   const transfers = (await ispZoneTransfers(deps.db, country, deps.clock())).map((t) => ({
@@ -210,6 +210,30 @@ export async function ncbIspStatus(deps: Deps, who: Principal) {
       zoneTransfers: transfers
         .filter((t) => t.organisationId === r.organisation_id)
         .map(({ organisationId: _, ...t }) => t),
+    })),
+  };
+}
+
+/**
+ * The central operator's view of the NCBs (issue 17): each NCB organisation's newest pull,
+ * which for a national instance is its last sync (timestamp, changes or manifest), and how far
+ * behind the newest version that is.
+ */
+export async function ncbSyncStatus(deps: Deps) {
+  await flushPulls(deps.db);
+  const [latest, rows] = await Promise.all([latestSnapshot(deps.db), pullStatus(deps.db, { kind: 'ncb' })]);
+  return {
+    latestVersion: latest?.version ?? null,
+    items: rows.map((r) => ({
+      organisationId: r.organisation_id,
+      name: r.name,
+      country: r.country,
+      credentials: Number(r.credentials),
+      activeCredentials: Number(r.active_credentials),
+      lastPulledVersion: r.version,
+      lastPulledFormat: r.format,
+      lastPulledAt: r.at === null ? null : new Date(r.at),
+      versionsBehind: r.version === null || !latest ? null : latest.version - r.version,
     })),
   };
 }

@@ -62,6 +62,7 @@ export const access: Record<string, Who[] | 'public'> = {
   'GET /v1/list/:version/manifest': pullers,
   'GET /v1/list/:file': pullers,
   'GET /v1/ncb/isps': ['ncb'],
+  'GET /v1/ncbs': ['admin'],
   // TAXII 2.1 (test/taxii.test.ts): the pulling roles and admins; errors are TAXII error messages.
   'GET /taxii2/': taxiiReaders,
   'GET /taxii2/worstof/': taxiiReaders,
@@ -95,6 +96,7 @@ export const access: Record<string, Who[] | 'public'> = {
   'GET /console/audit': 'public',
   'POST /console/audit': 'public',
   'GET /console/ncb': 'public',
+  'GET /console/ncbs': 'public',
   'POST /console/ncb/credentials': 'public',
   'GET /console/ncb/credentials/:id/revoke': 'public',
   'POST /console/ncb/credentials/:id/revoke': 'public',

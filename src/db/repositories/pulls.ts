@@ -9,11 +9,16 @@ export async function insertPulls(db: Db, rows: readonly NewPull[]): Promise<voi
   if (rows.length > 0) await db.insert(pulls).values([...rows]);
 }
 
-/** The ISPs of one country, each with its newest pull (over all its credentials). */
-export async function ispPullStatus(db: Db, country: string) {
+/**
+ * Organisations of one kind, each with its newest pull (over all its credentials): the ISPs of
+ * one country for their NCB, or every NCB for the central operator (a national instance's syncs
+ * are its NCB key's pulls).
+ */
+export async function pullStatus(db: Db, filter: { kind: 'isp' | 'ncb'; country?: string }) {
   return queryRows<{
     organisation_id: number;
     name: string;
+    country: string;
     credentials: number | string;
     active_credentials: number | string;
     version: number | null;
@@ -21,7 +26,7 @@ export async function ispPullStatus(db: Db, country: string) {
     at: Date | string | null;
   }>(
     db,
-    sql`select o.id as organisation_id, o.name,
+    sql`select o.id as organisation_id, o.name, o.country,
                (select count(*) from credentials c where c.organisation_id = o.id) as credentials,
                (select count(*) from credentials c where c.organisation_id = o.id and c.revoked_at is null) as active_credentials,
                p.version, p.format, p.at
@@ -30,7 +35,7 @@ export async function ispPullStatus(db: Db, country: string) {
           select p.version, p.format, p.at from pulls p join credentials c on c.id = p.credential_id
           where c.organisation_id = o.id and p.version is not null order by p.at desc, p.id desc limit 1
         ) p on true
-        where o.kind = 'isp' and o.country = ${country}
+        where o.kind = ${filter.kind} ${filter.country === undefined ? sql`` : sql`and o.country = ${filter.country}`}
         order by o.name`,
   );
 }

@@ -19,6 +19,7 @@ import { registerDelisting } from './pages/delisting.tsx';
 import { registerDomain } from './pages/domain.tsx';
 import { registerDomains } from './pages/domains.tsx';
 import { registerNcb } from './pages/ncb.tsx';
+import { registerNcbs } from './pages/ncbs.tsx';
 import { registerSignIn } from './pages/sign-in.tsx';
 import { registerVersion } from './pages/version.tsx';
 import { consoleRefs } from './refs.ts';
@@ -58,6 +59,7 @@ export function registerConsole(app: App, deps: Deps): void {
   registerVersion(ui, kit);
   registerDelisting(ui, kit);
   registerNcb(ui, kit);
+  registerNcbs(ui, kit);
   registerAudit(ui, kit);
   ui.all('*', (c) => notFoundPage(c));
 

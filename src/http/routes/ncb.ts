@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Deps } from '../../deps.ts';
 import { nullableIsoOut } from '../../schemas/common.ts';
-import { ncbIspStatus } from '../../services/distribution.ts';
+import { ncbIspStatus, ncbSyncStatus } from '../../services/distribution.ts';
 import { principalOf, requireRoles } from '../auth.ts';
 import type { App } from '../env.ts';
 import { jsonContent, problems } from '../openapi.ts';
@@ -43,7 +43,41 @@ export const ispStatus = z.object({
   ),
 });
 
+export const ncbStatus = z.object({
+  latestVersion: z.number().int().nullable(),
+  items: z.array(
+    z.object({
+      organisationId: z.number().int(),
+      name: z.string(),
+      country: z.string(),
+      credentials: z.number().int(),
+      activeCredentials: z.number().int(),
+      lastPulledVersion: z
+        .number()
+        .int()
+        .nullable()
+        .openapi({ description: 'the newest version its key pulled: a national instance, its last sync' }),
+      lastPulledFormat: z.string().nullable(),
+      lastPulledAt: nullableIsoOut,
+      versionsBehind: z.number().int().nullable(),
+    }),
+  ),
+});
+
 export function registerNcb(app: App, deps: Deps): void {
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/v1/ncbs',
+      operationId: 'listNcbs',
+      tags: ['ncb'],
+      summary: "The NCBs: the version each last pulled or synced (a national instance's sync), when, how far behind",
+      middleware: [requireRoles(deps, 'admin')],
+      responses: { 200: jsonContent(ncbStatus, 'NCB sync status'), ...problems(401, 403) },
+    }),
+    async (c) => c.json(await ncbSyncStatus(deps), 200),
+  );
+
   app.openapi(
     createRoute({
       method: 'get',

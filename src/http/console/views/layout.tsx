@@ -12,7 +12,7 @@ import type { ConsoleEnv } from '../env.ts';
 import { cssPath } from '../style.ts';
 import { CsrfField } from './components.tsx';
 
-export type NavId = 'dashboard' | 'domains' | 'confirmation' | 'builds' | 'delisting' | 'audit' | 'ncb';
+export type NavId = 'dashboard' | 'domains' | 'confirmation' | 'builds' | 'delisting' | 'audit' | 'ncb' | 'ncbs';
 
 const navigation: Record<'staff' | 'ncb', { id: NavId; href: string; label: string }[]> = {
   staff: [
@@ -29,8 +29,17 @@ const navigation: Record<'staff' | 'ncb', { id: NavId; href: string; label: stri
 /** Where a role starts after signing in. */
 export const homeOf = (role: Role): string => (role === 'ncb' ? '/console/ncb' : '/console');
 
+/** Admins also see the NCBs and their last synced versions (issue 17). */
+const ncbsNav = { id: 'ncbs', href: '/console/ncbs', label: 'NCBs' } as const;
+
 const navFor = (role: Role) =>
-  role === 'analyst' || role === 'admin' ? navigation.staff : role === 'ncb' ? navigation.ncb : [];
+  role === 'admin'
+    ? [...navigation.staff, ncbsNav]
+    : role === 'analyst'
+      ? navigation.staff
+      : role === 'ncb'
+        ? navigation.ncb
+        : [];
 
 /** What each `?done=` code says: fixed text, so a crafted link can only show one of these. */
 const done: Record<string, string> = {
