@@ -15,6 +15,7 @@ import { benchFreshness } from './freshness.ts';
 import { benchIngest } from './ingest.ts';
 import { benchPull } from './pull.ts';
 import { benchPullDuringBuild, type PullDuringBuild } from './pull-during-build.ts';
+import { benchRedistribution } from './redistribution.ts';
 import { benchRemoval } from './removal.ts';
 import { seedOrganisations } from './seed.ts';
 import { benchZoneTransfer, type ZoneTransferFigure } from './zone-transfer.ts';
@@ -109,6 +110,15 @@ try {
     `  ${freshness.entries.toLocaleString('en')} listed: ${freshness.latencyMs} ms = the ${debounceSeconds} s delay + ${freshness.overheadMs} ms (build ${freshness.buildMs} ms, then the pull)`,
   );
 
+  const pollSeconds = quick ? 5 : 30;
+  log(
+    `redistribution (central build started -> the new domain in a national ISP's pulled latest.txt, two instances over loopback; WOL_UPSTREAM_POLL=${pollSeconds}s, then the central webhook's notification; median of 3)`,
+  );
+  const redistribution = await benchRedistribution(deps, plan.pullEntries, pollSeconds);
+  log(
+    `  ${redistribution.entries.toLocaleString('en')} listed: with the poll ${redistribution.pollMs} ms, with the notification ${redistribution.notifyMs} ms (central build ${redistribution.centralBuildMs} ms)`,
+  );
+
   log('zone transfers (dig -y over TCP from the DNS listener; IXFR after 1% churn against the AXFR of that version)');
   let zoneTransfer: ZoneTransferFigure | null = null;
   if (hasDig()) {
@@ -144,6 +154,7 @@ try {
     pullDuringBuild: duringBuild,
     removal,
     freshness,
+    redistribution,
     canonicalize,
     zoneTransfer,
   };

@@ -21,7 +21,7 @@ export async function serveOnLoopback(fetch: (request: Request) => Response | Pr
 export async function benchToken(
   deps: Deps,
   role: Role,
-  kind: 'hotline' | 'agency' | 'isp' | 'operator',
+  kind: 'hotline' | 'agency' | 'isp' | 'ncb' | 'operator',
 ): Promise<string> {
   let organisation = (await listOrganisations(deps.db, { kind }))[0];
   if (!organisation) {
