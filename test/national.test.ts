@@ -10,6 +10,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.ts';
 import { buildManifest, buildTimestamp, MANIFEST_TYP, TIMESTAMP_TYP } from '../src/core/manifest.ts';
+import { buildNotification, NOTIFICATION_TYP } from '../src/core/notification.ts';
 import { signCompact } from '../src/core/signing.ts';
 import { sha256Hex } from '../src/core/tokens.ts';
 import { queryRows } from '../src/db/database.ts';
@@ -540,5 +541,37 @@ describe(`a national instance following the central one (${databaseName})`, () =
       if (Date.now() - started > 5000) throw new Error('no sync within 5 s of the notification');
       await new Promise((r) => setTimeout(r, 50));
     }
+    // A replay of a notification for a version stored already starts nothing.
+    const replayed = await signCompact(
+      buildNotification(version, (await upstreamStatus()).manifestSha256!, central.now()),
+      await activeSigningKey(central.deps),
+      NOTIFICATION_TYP,
+    );
+    const replay = await fetch(`${nationalUrl}/v1/upstream/notify`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/jose' },
+      body: replayed,
+    });
+    expect(replay.status).toBe(202);
+    expect(await replay.json()).toEqual({ version, sync: 'current' });
+  });
+
+  it('runs one sync at a time, and a burst of requests for one is one more sync', async () => {
+    let timestamps = 0;
+    const counting = await serveUpstream(
+      forwardTo(centralUrl, (p, body) => {
+        if (p === '/v1/list/timestamp') timestamps++;
+        return body;
+      }),
+    );
+    closers.push(counting.close);
+    const deps = via(counting.url);
+    // Requests before the first has started join it; those while it runs are one sync after it.
+    const first = Array.from({ length: 3 }, () => syncUpstream(deps));
+    while (timestamps === 0) await new Promise((r) => setTimeout(r, 1));
+    const during = Array.from({ length: 5 }, () => syncUpstream(deps));
+    const outcomes = await Promise.all([...first, ...during]);
+    expect(outcomes.every((o) => o.ok)).toBe(true);
+    expect(timestamps).toBe(2);
   });
 });

@@ -21,4 +21,7 @@ export const upstreamStatus = z.object({
     .openapi({ description: 'the last failed sync (kept after later successes; compare its time with syncedAt)' }),
 });
 
-export const notificationReceipt = z.object({ version: z.number().int(), sync: z.literal('started') });
+export const notificationReceipt = z.object({
+  version: z.number().int(),
+  sync: z.enum(['started', 'current']).openapi({ description: 'current: that version is stored already' }),
+});

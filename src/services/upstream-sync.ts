@@ -59,16 +59,25 @@ export function upstreamOf(deps: Deps) {
   return { url: url.replace(/\/+$/, ''), token, jwks: { keys: jwks.keys } };
 }
 
-// One sync at a time per database in this process: a notification during a poll waits for it.
-const queue = new WeakMap<Db, Promise<unknown>>();
+// One sync at a time per database in this process, and at most one waiting behind it: a
+// notification during a poll waits for it, and a burst of notifications is one more sync.
+const running = new WeakMap<Db, Promise<SyncOutcome>>();
+const waiting = new WeakMap<Db, Promise<SyncOutcome>>();
 
-/** Runs a sync after any under way; never throws (a failure is its outcome, recorded). */
+/** Runs a sync after any under way (or joins the one already waiting); never rejects. */
 export function syncUpstream(deps: Deps): Promise<SyncOutcome> {
-  const next = (queue.get(deps.db) ?? Promise.resolve()).then(() => syncOnce(deps));
-  queue.set(
-    deps.db,
-    next.catch(() => {}),
-  );
+  const queued = waiting.get(deps.db);
+  if (queued) return queued;
+  const next: Promise<SyncOutcome> = (running.get(deps.db) ?? Promise.resolve())
+    .then(() => {
+      waiting.delete(deps.db);
+      running.set(deps.db, next);
+      return syncOnce(deps);
+    })
+    .finally(() => {
+      if (running.get(deps.db) === next) running.delete(deps.db);
+    });
+  waiting.set(deps.db, next);
   return next;
 }
 
@@ -131,6 +140,11 @@ async function attempt(deps: Deps): Promise<{ changed: boolean; version: number 
   const manifest = await verifyManifest(manifestText, jwks, now);
   const manifestSha256 = sha256Hex(manifestText);
   checkProgress(manifest, manifestSha256, accepted);
+  if (manifest.version < timestamp.latest)
+    throw new VerificationError(
+      'rollback',
+      `the upstream manifest is version ${manifest.version}, older than its timestamp's ${timestamp.latest}`,
+    );
   if (accepted) await checkChain(async (v) => (await get(`/v1/list/${v}/manifest`)).text(), jwks, manifest, accepted);
   if (timestamp.latest === manifest.version && timestamp.manifestSha256 !== manifestSha256)
     throw new VerificationError('fork', `the timestamp and the manifest of version ${manifest.version} differ`);
@@ -213,7 +227,7 @@ export async function upstreamStatus(deps: Deps) {
  * against the pinned keys (the same typ and key rules as a manifest), starts a sync at once.
  * Anything that does not verify is refused before anything else happens.
  */
-export async function acceptNotification(deps: Deps, jws: string): Promise<{ version: number }> {
+export async function acceptNotification(deps: Deps, jws: string): Promise<{ version: number; started: boolean }> {
   const { jwks } = upstreamOf(deps);
   let payload: Record<string, unknown>;
   try {
@@ -224,6 +238,9 @@ export async function acceptNotification(deps: Deps, jws: string): Promise<{ ver
   }
   const parsed = notificationPayload.safeParse(payload);
   if (!parsed.success) throw new VerificationError('bad_payload', 'not a new-version notification');
-  void syncUpstream(deps);
-  return { version: parsed.data.version };
+  // A replayed notification of a version stored already starts nothing.
+  const stored = await lastUpstreamVersion(deps.db);
+  const started = !stored || parsed.data.version > stored.version;
+  if (started) void syncUpstream(deps);
+  return { version: parsed.data.version, started };
 }

@@ -111,12 +111,15 @@ export function registerUpstream(app: App, deps: Deps): void {
         }),
       ],
       request: { body: { content: { 'application/jose': { schema: z.string() } }, required: true } },
-      responses: { 202: jsonContent(notificationReceipt, 'Sync started'), ...problems(401, 404, 413) },
+      responses: {
+        202: jsonContent(notificationReceipt, 'Verified: a sync started, or the version is stored already'),
+        ...problems(401, 404, 413),
+      },
     }),
     async (c) => {
       try {
-        const { version } = await acceptNotification(deps, await c.req.text());
-        return c.json({ version, sync: 'started' as const }, 202);
+        const { version, started } = await acceptNotification(deps, await c.req.text());
+        return c.json({ version, sync: started ? ('started' as const) : ('current' as const) }, 202);
       } catch (error) {
         if (error instanceof VerificationError)
           throw new HttpProblem(problem(401, 'bad_notification', `the notification does not verify: ${error.message}`));
