@@ -114,7 +114,9 @@ describe.skipIf(!haveChromium)(`console in Chromium on ${databaseName}`, () => {
   it('lets an analyst find a candidate, read why it is not listed, exclude a listed domain and build', async () => {
     await signIn(a.analyst);
     await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
-    expect(await page.getByRole('img', { name: /List size and changes/ }).count()).toBe(1);
+    expect(await page.getByRole('img', { name: /^Entries on the list/ }).count()).toBe(1);
+    expect(await page.getByRole('img', { name: /^Keys added \(up\) and removed \(down\)/ }).count()).toBe(1);
+    expect(await page.getByRole('img', { name: /^Longest build per day/ }).count()).toBe(1);
     await check('dashboard');
 
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Domains' }).click();

@@ -143,6 +143,8 @@ describe(`console page timings on ${databaseName} with ${DOMAINS.toLocaleString(
     const auditByDay = (await analyst.post('/console/audit', { from: ctx.now().toISOString().slice(0, 10) })).location!;
     const pages: [ConsoleClient, string][] = [
       [analyst, '/console'],
+      [analyst, '/console?range=24h'],
+      [analyst, '/console?range=30d'],
       [analyst, '/console/domains'],
       [analyst, await results('', 'listed')],
       [analyst, nextPage.replaceAll('&amp;', '&')],

@@ -296,7 +296,7 @@ describe(`console pages on ${databaseName}`, () => {
       ctx.deps.nextScheduledBuild = undefined;
     }
     for (const [path, text] of [
-      ['/console', 'List size and changes'],
+      ['/console', 'The list over the last 7 d'],
       ['/console/domains', 'listed-one.example'],
       ['/console/confirmation-queue', 'candidate.example'],
       ['/console/confirmation-queue', 'one more country'],
@@ -324,6 +324,24 @@ describe(`console pages on ${databaseName}`, () => {
     expect((await client.get('/console/domains/not-a-sealed-name')).status).toBe(404);
     expect((await client.get('/console/versions/999')).status).toBe(404);
     expect((await client.get('/console/no-such-page')).status).toBe(404);
+  });
+
+  it('draws the list over time for 24 h, 7 d or 30 d, with time axes, titles and round ticks', async () => {
+    const client = await signedIn(a.analyst);
+    const week = await client.get('/console');
+    expect(week.html).toContain('<a href="/console?range=7d" aria-current="page">7 d</a>');
+    expect(week.html).toContain('<title id="entries-title">Entries on the list, at the end of each day (UTC)</title>');
+    expect(week.html).toContain('Keys added (up) and removed (down) per day (UTC), logarithmic axis');
+    expect(week.html).toContain('Longest build per day (UTC), in seconds');
+    // The table has a row per day, today's first, with the figures the charts draw.
+    const today = ctx.now().toISOString().slice(0, 10);
+    expect(week.html).toMatch(new RegExp(`<td>${today}</td><td class="num">\\d+</td><td class="num">\\d+</td>`));
+    expect(week.html.match(/<td>\d{4}-\d{2}-\d{2}<\/td>/g)?.length).toBe(7);
+    const day = await client.get('/console?range=24h');
+    expect(day.html).toContain('<title id="entries-title">Entries on the list, at the end of each hour (UTC)</title>');
+    expect(day.html.match(/<td>\d{4}-\d{2}-\d{2} \d{2}:00–\d{2}:00 UTC<\/td>/g)?.length).toBe(24);
+    expect((await client.get('/console?range=30d')).html.match(/<td>\d{4}-\d{2}-\d{2}<\/td>/g)?.length).toBe(30);
+    expect((await client.get('/console?range=nonsense')).html).toContain('aria-current="page">7 d</a>');
   });
 
   it('names one state per domain, the same in lists, filters, pages and the API', async () => {

@@ -3,7 +3,8 @@
  * one version's detail. Read-only, and every query is bounded: no page reads the whole list.
  */
 import { readManifest } from '../core/manifest.ts';
-import { recentBuildRuns } from '../db/repositories/builds.ts';
+import { bucketsOf, listPerBucket, type Range, runsPerBucket } from '../core/time-series.ts';
+import { buildRunsSince, recentBuildRuns } from '../db/repositories/builds.ts';
 import { countOpenDelistingRequests } from '../db/repositories/decisions.ts';
 import {
   TIME_TO_LISTING_BUCKETS,
@@ -11,16 +12,21 @@ import {
   timeToListingDistribution,
   versionTimeToListing,
 } from '../db/repositories/first-listings.ts';
-import { getSnapshot, latestSnapshot, recentSnapshots, versionChanges } from '../db/repositories/snapshots.ts';
+import {
+  getSnapshot,
+  latestSnapshot,
+  recentSnapshots,
+  versionChanges,
+  versionsSince,
+} from '../db/repositories/snapshots.ts';
 import type { Deps } from '../deps.ts';
 import { NotFoundError } from './errors.ts';
 
-export async function dashboardSummary(deps: Deps, recentVersions = 30) {
-  const [latest, runs, openDelistingRequests, versions, timeToListing] = await Promise.all([
+export async function dashboardSummary(deps: Deps) {
+  const [latest, runs, openDelistingRequests, timeToListing] = await Promise.all([
     latestSnapshot(deps.db),
     recentBuildRuns(deps.db, 1),
     countOpenDelistingRequests(deps.db),
-    recentSnapshots(deps.db, recentVersions),
     timeToListingDistribution(deps.db, TIME_TO_LISTING_BUCKETS),
   ]);
   return {
@@ -36,11 +42,18 @@ export async function dashboardSummary(deps: Deps, recentVersions = 30) {
     lastRun: runs[0] ?? null,
     nextScheduledBuild: deps.nextScheduledBuild?.() ?? null,
     openDelistingRequests,
-    /** Oldest first, as a chart reads them. */
-    versions: versions.reverse(),
     /** From first report to first listing, over every domain ever listed (cumulative counts per bound). */
     timeToListing,
   };
+}
+
+/** The list and its builds over a window (24 h in hours, 7 or 30 d in days): what the dashboard's charts draw. */
+export async function listOverTime(deps: Deps, range: Range) {
+  const buckets = bucketsOf(range, deps.clock());
+  const since = buckets[0]!.start;
+  const { versions, before } = await versionsSince(deps.db, since);
+  const runs = await buildRunsSince(deps.db, since);
+  return { range, list: listPerBucket(buckets, versions, before), builds: runsPerBucket(buckets, runs) };
 }
 
 /**

@@ -1,5 +1,5 @@
 /** Build runs: every attempt, with its outcome, so analysts can watch each build. */
-import { desc, inArray, sql } from 'drizzle-orm';
+import { desc, gte, inArray, sql } from 'drizzle-orm';
 import { type Db, queryRows } from '../database.ts';
 import { buildRuns } from '../schema.ts';
 
@@ -19,6 +19,16 @@ export async function latestCommittedRun(db: Db): Promise<BuildRunRow | null> {
     .orderBy(desc(buildRuns.id))
     .limit(1);
   return row ?? null;
+}
+
+/** The build runs started since `since` (at most 5,000, the newest), for the durations chart. */
+export async function buildRunsSince(db: Db, since: Date) {
+  return db
+    .select({ startedAt: buildRuns.startedAt, durationMs: buildRuns.durationMs, outcome: buildRuns.outcome })
+    .from(buildRuns)
+    .where(gte(buildRuns.startedAt, since))
+    .orderBy(desc(buildRuns.startedAt))
+    .limit(5000);
 }
 
 export async function recentBuildRuns(db: Db, limit: number): Promise<BuildRunRow[]> {

@@ -2,7 +2,7 @@
  * Snapshots, their listings (ranges of versions per key) and their artifacts. The entries
  * of version N are the listings with added_version <= N and (removed_version null or > N).
  */
-import { and, asc, desc, eq, gt, isNull, lte, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, gte, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import { type Db, queryRows, textArray } from '../database.ts';
 import { artifacts, listings, snapshots, timestamps, type upstreamListings } from '../schema.ts';
 
@@ -17,6 +17,33 @@ export async function latestSnapshot(db: Db): Promise<SnapshotRow | undefined> {
 export async function getSnapshot(db: Db, version: number): Promise<SnapshotRow | undefined> {
   const [row] = await db.select().from(snapshots).where(eq(snapshots.version, version));
   return row;
+}
+
+/** Most versions one chart window reads (a build every minute for a day; windows longer than that see fewer). */
+const WINDOW_MAX_VERSIONS = 2000;
+
+/**
+ * The versions made since `since`, oldest first (at most WINDOW_MAX_VERSIONS, the newest), and
+ * the last one before, whose entry count the window starts from.
+ */
+export async function versionsSince(db: Db, since: Date) {
+  const columns = {
+    version: snapshots.version,
+    createdAt: snapshots.createdAt,
+    entryCount: snapshots.entryCount,
+    addedCount: snapshots.addedCount,
+    removedCount: snapshots.removedCount,
+  };
+  const [inside, before] = await Promise.all([
+    db
+      .select(columns)
+      .from(snapshots)
+      .where(gte(snapshots.createdAt, since))
+      .orderBy(desc(snapshots.version))
+      .limit(WINDOW_MAX_VERSIONS),
+    db.select(columns).from(snapshots).where(lt(snapshots.createdAt, since)).orderBy(desc(snapshots.version)).limit(1),
+  ]);
+  return { versions: inside.reverse(), before: before[0] };
 }
 
 export async function recentSnapshots(db: Db, limit: number, before?: number) {

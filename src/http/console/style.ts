@@ -75,9 +75,6 @@ nav.tabs a[aria-current="page"] { background: var(--card); border-color: var(--l
 .scroll { overflow-x: auto; }
 .token { display: block; padding: .75rem; background: #111827; color: #e5e7eb; border-radius: 8px; font-size: 1rem; user-select: all; }
 .chart { width: 100%; height: auto; max-width: 46rem; display: block; }
-.legend { display: flex; gap: 1rem; font-size: .85rem; color: var(--muted); list-style: none; padding: 0; margin: .5rem 0 0; }
-.legend .key { display: inline-block; width: .8rem; height: .8rem; border-radius: 2px; margin-right: .35rem; vertical-align: -1px; }
-.key.size { background: #1f5fbf; } .key.added { background: #2e9e5b; } .key.removed { background: #d64545; }
 .signin { max-width: 28rem; margin: 3rem auto; }
 dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .3rem 1rem; margin: 0; }
 dl.facts dt { color: var(--muted); }

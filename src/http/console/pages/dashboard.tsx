@@ -1,11 +1,12 @@
-/** The analysts' start page: where the list stands, the last and next build, open requests, the chart. */
+/** The analysts' start page: where the list stands, the last and next build, open requests, the list over time. */
 import type { Hono } from 'hono';
-import { dashboardSummary } from '../../../services/overview.ts';
+import { type Range, rangeLabel, ranges } from '../../../core/time-series.ts';
+import { dashboardSummary, listOverTime } from '../../../services/overview.ts';
 import type { ConsoleEnv, ConsoleKit } from '../env.ts';
 import { requireUser } from '../guard.tsx';
-import { VersionChart } from '../views/chart.tsx';
 import { Badge, count, duration, VersionLink, When, waited } from '../views/components.tsx';
 import { page } from '../views/layout.tsx';
+import { TimeCharts } from '../views/time-charts.tsx';
 
 /**
  * How long listed domains waited from their first report to their first listing, every domain
@@ -55,6 +56,8 @@ export function registerDashboard(ui: Hono<ConsoleEnv>, kit: ConsoleKit): void {
   ui.get('/', requireUser(kit, 'analyst', 'admin', 'ncb'), async (c) => {
     if (c.get('user').role === 'ncb') return c.redirect('/console/ncb', 303);
     const summary = await dashboardSummary(kit.deps);
+    const asked = c.req.query('range');
+    const overTime = await listOverTime(kit.deps, ranges.includes(asked as Range) ? (asked as Range) : '7d');
     const { latest, lastRun } = summary;
     return page(
       c,
@@ -104,13 +107,19 @@ export function registerDashboard(ui: Hono<ConsoleEnv>, kit: ConsoleKit): void {
           </div>
         </dl>
         <section class="card" aria-labelledby="chart-heading">
-          <h2 id="chart-heading">
-            List size and changes per version{' '}
-            <span class="muted">
-              (the last {summary.versions.length === 1 ? 'version' : `${summary.versions.length} versions`})
-            </span>
-          </h2>
-          <VersionChart points={summary.versions} />
+          <h2 id="chart-heading">The list over the last {rangeLabel[overTime.range]}</h2>
+          <nav class="tabs" aria-label="Time window">
+            <ul>
+              {ranges.map((r) => (
+                <li>
+                  <a href={`/console?range=${r}`} aria-current={r === overTime.range ? 'page' : undefined}>
+                    {rangeLabel[r]}
+                  </a>
+                </li>
+              ))}
+            </ul>
+          </nav>
+          <TimeCharts range={overTime.range} list={overTime.list} builds={overTime.builds} />
         </section>
         <TimeToListing distribution={summary.timeToListing} />
       </>,
