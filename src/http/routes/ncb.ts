@@ -43,23 +43,17 @@ export const ispStatus = z.object({
   ),
 });
 
+/** The central operator's view of the NCBs: an ISP's row of the NCB view, with its country and no zone transfers. */
 export const ncbStatus = z.object({
-  latestVersion: z.number().int().nullable(),
+  latestVersion: ispStatus.shape.latestVersion,
   items: z.array(
-    z.object({
-      organisationId: z.number().int(),
-      name: z.string(),
+    ispStatus.shape.items.element.omit({ zoneTransfers: true }).extend({
       country: z.string(),
-      credentials: z.number().int(),
-      activeCredentials: z.number().int(),
       lastPulledVersion: z
         .number()
         .int()
         .nullable()
         .openapi({ description: 'the newest version its key pulled: a national instance, its last sync' }),
-      lastPulledFormat: z.string().nullable(),
-      lastPulledAt: nullableIsoOut,
-      versionsBehind: z.number().int().nullable(),
     }),
   ),
 });

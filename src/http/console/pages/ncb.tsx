@@ -20,7 +20,8 @@ import { page } from '../views/layout.tsx';
 const KEYS_SHOWN = 200;
 const credentialId = z.coerce.number().int().positive().max(2_147_483_647);
 
-function behind(n: number | null) {
+/** How far a puller's last version is behind the newest (the NCBs page uses it too). */
+export function behind(n: number | null) {
   if (n === null) return <Badge kind="open">never pulled</Badge>;
   if (n === 0) return <Badge kind="pass">current</Badge>;
   return <Badge kind="fail">{`${count(n)} version${n === 1 ? '' : 's'} behind`}</Badge>;

@@ -7,14 +7,9 @@ import type { Hono } from 'hono';
 import { ncbSyncStatus } from '../../../services/distribution.ts';
 import type { ConsoleEnv, ConsoleKit } from '../env.ts';
 import { requireUser } from '../guard.tsx';
-import { Badge, count, When } from '../views/components.tsx';
+import { count, When } from '../views/components.tsx';
 import { page } from '../views/layout.tsx';
-
-function behind(n: number | null) {
-  if (n === null) return <Badge kind="open">never synced</Badge>;
-  if (n === 0) return <Badge kind="pass">current</Badge>;
-  return <Badge kind="fail">{`${count(n)} version${n === 1 ? '' : 's'} behind`}</Badge>;
-}
+import { behind } from './ncb.tsx';
 
 export function registerNcbs(ui: Hono<ConsoleEnv>, kit: ConsoleKit): void {
   ui.get('/ncbs', requireUser(kit, 'admin'), async (c) => {
