@@ -95,6 +95,16 @@ describe(`serve as a national instance (${databaseName})`, () => {
     served = undefined;
   });
 
+  it('logs a failed sync with its reason and keeps serving', async () => {
+    served = await startServe({ ...env, WOL_UPSTREAM_URL: 'http://127.0.0.1:9' });
+    await served.waitFor('upstream sync failed: the national list is unchanged');
+    const line = served.lines().find((l) => l.msg === 'upstream sync failed: the national list is unchanged');
+    expect(line?.upstream).toMatchObject({ reason: 'unreachable' });
+    expect((await fetch(`${served.url}/healthz`)).status).toBe(200);
+    expect(await served.stop()).toBe(0);
+    served = undefined;
+  });
+
   it('stops at start naming a missing WOL_UPSTREAM_JWKS', async () => {
     const { WOL_UPSTREAM_JWKS: _, ...without } = env;
     const failed = await startServe(without).catch((error: Error) => error.message);

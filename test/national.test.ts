@@ -381,6 +381,12 @@ describe(`a national instance following the central one (${databaseName})`, () =
       await refusedWith(via(signature.url), 'bad_signature');
     });
 
+    it('records a 5xx from the upstream as such', async () => {
+      const failing = await serveUpstream(async () => ({ status: 503, body: '{"title":"Service Unavailable"}' }));
+      closers.push(failing.close);
+      await refusedWith(via(failing.url), 'http_5xx');
+    });
+
     it('refuses a restored (rolled back) central service', async () => {
       // What the central service answered at version 1, as a restore from that time answers.
       const old = { timestamp: '', changes: '' };
