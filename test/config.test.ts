@@ -1,6 +1,6 @@
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config.ts';
 
 describe('configuration', () => {
@@ -112,6 +112,7 @@ describe('configuration', () => {
       await writeFile(file('empty.json'), JSON.stringify({ keys: [] }));
       await writeFile(file('broken.json'), '{"keys": [');
     });
+    afterAll(() => rm(dir, { recursive: true, force: true }));
 
     it('is off by default and reads the settings, the poll every 5m and the grace 2d by default', () => {
       expect(loadConfig({}).WOL_UPSTREAM_URL).toBeUndefined();
