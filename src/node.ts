@@ -108,14 +108,8 @@ export async function startNode(config: Config): Promise<NodeRuntime> {
     ...(debounced ? { evidenceChanged: debounced.trigger } : {}),
     ...(national ? { upstreamChanged: national.trigger } : {}),
   });
-  const { server, port } = await new Promise<{ server: ServerType; port: number }>((resolve, reject) => {
-    const s = serve({ fetch: closeAfterEarlyAnswer(app.fetch), port: config.PORT, hostname: config.HOST }, (info) =>
-      resolve({ server: s, port: info.port }),
-    );
-    s.once('error', (error: NodeJS.ErrnoException) =>
-      reject(new Error(listenFailure(error, config.HOST, config.PORT), { cause: error })),
-    );
-  }).catch(async (error) => {
+  /** When listening (HTTP or DNS) fails, the start is abandoned: what it started stops. */
+  const abandonStart = async () => {
     await Promise.all([
       schedule?.stop(),
       upstream?.stop(),
@@ -124,19 +118,22 @@ export async function startNode(config: Config): Promise<NodeRuntime> {
       builder?.close(),
     ]);
     await database.close();
+  };
+  const { server, port } = await new Promise<{ server: ServerType; port: number }>((resolve, reject) => {
+    const s = serve({ fetch: closeAfterEarlyAnswer(app.fetch), port: config.PORT, hostname: config.HOST }, (info) =>
+      resolve({ server: s, port: info.port }),
+    );
+    s.once('error', (error: NodeJS.ErrnoException) =>
+      reject(new Error(listenFailure(error, config.HOST, config.PORT), { cause: error })),
+    );
+  }).catch(async (error) => {
+    await abandonStart();
     throw error;
   });
   const dns = config.WOL_DNS_LISTEN
     ? await startDnsListener(deps, config.WOL_DNS_LISTEN).catch(async (error) => {
         await new Promise<void>((resolve) => server.close(() => resolve()));
-        await Promise.all([
-          schedule?.stop(),
-          upstream?.stop(),
-          (national ?? debounced)?.stop(),
-          renderer.close(),
-          builder?.close(),
-        ]);
-        await database.close();
+        await abandonStart();
         throw error;
       })
     : null;
