@@ -6,7 +6,7 @@ import type { Deps } from '../../deps.ts';
 import { notificationReceipt, upstreamStatus } from '../../schemas/upstream.ts';
 import { upstreamEntriesOf, upstreamManifestOf } from '../../services/upstream-pull.ts';
 import { acceptNotification, upstreamStatus as readUpstreamStatus } from '../../services/upstream-sync.ts';
-import { requireRoles } from '../auth.ts';
+import { requirePullRoles, requireRoles } from '../auth.ts';
 import type { App } from '../env.ts';
 import { jsonContent, problems } from '../openapi.ts';
 import { HttpProblem, problem, problemResponse } from '../problem.ts';
@@ -25,6 +25,8 @@ const versionParam = z.object({
 
 export function registerUpstream(app: App, deps: Deps): void {
   const nationals = requireRoles(deps, 'admin', 'analyst', 'ncb');
+  // Under /v1/list/ as the pulls are, so with the same credentials (Bearer or Basic).
+  const chainReaders = requirePullRoles(deps, 'admin', 'analyst', 'ncb');
 
   app.openapi(
     createRoute({
@@ -33,7 +35,7 @@ export function registerUpstream(app: App, deps: Deps): void {
       operationId: 'getUpstreamManifest',
       tags: ['upstream'],
       summary: 'The upstream manifest JWS (verbatim) a national version was built from',
-      middleware: [nationals],
+      middleware: [chainReaders],
       request: { params: versionParam },
       responses: {
         200: { description: 'The upstream manifest', content: { 'application/jose': { schema: z.string() } } },
@@ -59,7 +61,7 @@ export function registerUpstream(app: App, deps: Deps): void {
       tags: ['upstream'],
       summary:
         'The entries of the upstream version a national version was built from (its txt: the digest its manifest signs)',
-      middleware: [nationals],
+      middleware: [chainReaders],
       request: { params: versionParam },
       responses: {
         200: { description: 'One key per line', content: { 'text/plain': { schema: z.string() } } },
