@@ -285,6 +285,56 @@ describe(`domain browsing on ${databaseName}`, () => {
   });
 });
 
+describe(`domain export on ${databaseName}`, () => {
+  const csvOf = (items: { listKey: string; state: string; listedSince: number | null }[]) =>
+    ['list_key,state,listed_since', ...items.map((d) => `${d.listKey},${d.state},${d.listedSince ?? ''}`), ''].join(
+      '\r\n',
+    );
+  const api = (query: string) =>
+    ok<{ items: { listKey: string; state: string; listedSince: number | null }[] }>(
+      ctx.call('GET', `/v1/domains?limit=1000${query}`, { token: a.analyst }),
+    );
+
+  it("downloads the search's every row as CSV, the search sealed in its link", async () => {
+    const client = await signedIn(a.analyst);
+    const results = await client.search('listed-', 'listed');
+    const href = /<a href="(\/console\/domains\.csv[^"]*)" download="">/.exec(results.html)?.[1];
+    expect(href).toMatch(/^\/console\/domains\.csv\?s=[\w-]+$/);
+    const res = await client.get(href!);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    expect(res.headers.get('content-disposition')).toBe('attachment; filename="domains.csv"');
+    expect(res.headers.get('cache-control')).toBe('private, no-store');
+    const listed = await api('&state=listed&q=listed-');
+    expect(listed.items.map((d) => d.listKey)).toEqual(['listed-one.example', 'listed-two.example']);
+    expect(res.html).toBe(csvOf(listed.items));
+
+    // No search: every known key in every state, as the API lists them.
+    const all = await client.get(
+      /<a href="(\/console\/domains\.csv)" download="">/.exec((await client.get('/console/domains')).html)![1]!,
+    );
+    expect(all.html).toBe(csvOf((await api('')).items));
+    expect(all.html).toContain('\r\ncandidate.example,candidate,\r\n');
+  });
+
+  it('is for analysts and admins only', async () => {
+    const ncb = await signedIn(a.ncb);
+    expect((await ncb.get('/console/domains.csv')).status).toBe(403);
+    const credentials = await ok<{ items: { id: number; role: string }[] }>(
+      ctx.call('GET', '/v1/credentials', { token: a.admin }),
+    );
+    const reporter = new ConsoleClient(ctx);
+    const id = credentials.items.find((c) => c.role === 'reporter')!.id;
+    reporter.cookies.set('wol_session', await issueSession(new TextEncoder().encode(SECRET), id, ctx.now(), 600));
+    const refused = await reporter.get('/console/domains.csv');
+    expect(refused.status).toBe(403);
+    expect(refused.html).not.toContain('listed-one.example');
+    const visitor = await new ConsoleClient(ctx).get('/console/domains.csv');
+    expect(visitor.status).toBe(303);
+    expect((await (await signedIn(a.admin)).get('/console/domains.csv')).status).toBe(200);
+  });
+});
+
 describe(`console pages on ${databaseName}`, () => {
   it('shows each analyst page', async () => {
     const client = await signedIn(a.analyst);

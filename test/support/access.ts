@@ -81,6 +81,7 @@ export const access: Record<string, Who[] | 'public'> = {
   'POST /console/sign-out': 'public',
   'GET /console': 'public',
   'GET /console/domains': 'public',
+  'GET /console/domains.csv': 'public',
   'POST /console/domains': 'public',
   'GET /console/domains/:ref': 'public',
   'POST /console/domains/:ref/exclude': 'public',

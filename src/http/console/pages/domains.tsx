@@ -2,11 +2,13 @@
  * Domains: prefix search and a state filter, paged by key (never the whole list). The search
  * is sent by POST and the results page carries it sealed (`?s=`), with the page cursor, so no
  * domain name is in a URL. A hostname or URL typed in is also looked up: the list key it falls
- * under, listed or not and why.
+ * under, listed or not and why. Analysts and admins (the only roles with this page) can
+ * download every row the search matches as CSV.
  */
 import type { Context, Hono } from 'hono';
 import { CanonicalizeError, canonicalize } from '../../../core/canonicalize.ts';
 import { domainStateMeaning } from '../../../core/domain-state.ts';
+import { contentTypes } from '../../../core/formats.ts';
 import { domainQuery } from '../../../schemas/domains.ts';
 import { listDomains, lookUpDomain } from '../../../services/domains.ts';
 import type { ConsoleEnv, ConsoleKit } from '../env.ts';
@@ -16,6 +18,8 @@ import { Badge, DomainLink, VersionLink } from '../views/components.tsx';
 import { page } from '../views/layout.tsx';
 
 const PAGE_SIZE = 50;
+/** Rows an export reads per query (the API's largest page). */
+const EXPORT_PAGE_SIZE = 1000;
 const filters = ['listed', 'candidate', 'excluded'] as const;
 
 /**
@@ -26,6 +30,39 @@ function hostOf(q: string | undefined): string | undefined {
   if (!q || !/[./:]/.test(q)) return undefined;
   const canonical = canonicalize(q);
   return canonical instanceof CanonicalizeError ? undefined : canonical.host;
+}
+
+/**
+ * The list query a sealed search names, and the host to look up. A malformed filter is
+ * dropped rather than refused: the page (or the export) still answers.
+ */
+function listQuery(sealed: Record<string, string>, limit: number) {
+  const host = sealed.after ? undefined : hostOf(sealed.q);
+  const parsed = domainQuery.safeParse({
+    state: sealed.state || undefined,
+    q: (host && /[/:]/.test(sealed.q ?? '') ? host : sealed.q) || undefined,
+    cursor: sealed.after || undefined,
+    limit,
+  });
+  const query = parsed.success ? parsed.data : { limit, state: undefined, q: undefined, cursor: undefined };
+  return { host, query };
+}
+
+/**
+ * The search's every row as CSV, read in keyset pages. Built whole before it is sent, so a
+ * failure part-way answers an error page, never a truncated file. List keys are canonical
+ * (letters, digits, dots, hyphens, colons of IPv6) and states fixed words, so no field needs
+ * quoting and none can start a spreadsheet formula.
+ */
+async function exportCsv(kit: ConsoleKit, sealed: Record<string, string>): Promise<string> {
+  const { query } = listQuery({ q: sealed.q ?? '', state: sealed.state ?? '' }, EXPORT_PAGE_SIZE);
+  const lines = ['list_key,state,listed_since'];
+  for (let cursor: string | undefined; ; ) {
+    const result = await listDomains(kit.deps, { ...query, cursor });
+    for (const d of result.items) lines.push(`${d.listKey},${d.state},${d.listedSince ?? ''}`);
+    if (!result.nextCursor) return `${lines.join('\r\n')}\r\n`;
+    cursor = result.nextCursor;
+  }
 }
 
 function LookUp(props: { kit: ConsoleKit; found: Awaited<ReturnType<typeof lookUpDomain>> }) {
@@ -64,17 +101,7 @@ export function registerDomains(ui: Hono<ConsoleEnv>, kit: ConsoleKit): void {
   const { refs } = kit;
 
   const render = async (c: Context<ConsoleEnv>, sealed: Record<string, string>) => {
-    // A malformed filter is dropped rather than refused: the page still answers.
-    const host = sealed.after ? undefined : hostOf(sealed.q);
-    const parsed = domainQuery.safeParse({
-      state: sealed.state || undefined,
-      q: (host && /[/:]/.test(sealed.q ?? '') ? host : sealed.q) || undefined,
-      cursor: sealed.after || undefined,
-      limit: PAGE_SIZE,
-    });
-    const query = parsed.success
-      ? parsed.data
-      : { limit: PAGE_SIZE, state: undefined, q: undefined, cursor: undefined };
+    const { host, query } = listQuery(sealed, PAGE_SIZE);
     const [result, found] = await Promise.all([
       listDomains(kit.deps, query),
       host ? lookUpDomain(kit.deps, sealed.q!) : undefined,
@@ -164,6 +191,11 @@ export function registerDomains(ui: Hono<ConsoleEnv>, kit: ConsoleKit): void {
         )}
         <nav class="pager" aria-label="Pages">
           {query.cursor && <a href={link()}>First page</a>}
+          {result.items.length > 0 && (
+            <a href={withQuery(refs, '/console/domains.csv', { q: query.q, state: query.state })} download>
+              Download CSV (every matching domain)
+            </a>
+          )}
           {result.nextCursor && (
             <a href={link(result.nextCursor)} rel="next">
               Next page
@@ -175,6 +207,16 @@ export function registerDomains(ui: Hono<ConsoleEnv>, kit: ConsoleKit): void {
   };
 
   ui.get('/domains', staff, (c) => render(c, refs.openQuery(c.req.query('s'))));
+
+  // For analysts' own tools; the search travels sealed as on the page, so no name is in the URL.
+  ui.get('/domains.csv', staff, async (c) => {
+    const csv = await exportCsv(kit, refs.openQuery(c.req.query('s')));
+    return c.body(csv, 200, {
+      'content-type': contentTypes.csv,
+      'content-disposition': 'attachment; filename="domains.csv"',
+      'cache-control': 'private, no-store',
+    });
+  });
 
   // The search itself: its terms go into the sealed query of the page it redirects to.
   ui.post('/domains', staff, async (c) => {
