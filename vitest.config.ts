@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -6,6 +7,9 @@ export default defineConfig({
     globalSetup: ['test/support/global-setup.ts'],
     // The memory tests measure live heap after a forced collection.
     execArgv: ['--expose-gc'],
+    // Two files at once even on two cores (vitest's default is one fewer than the cores): many
+    // files spend most of their time waiting on the programs and servers they start.
+    maxWorkers: Math.max(2, os.availableParallelism() - 1),
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },

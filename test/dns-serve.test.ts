@@ -117,6 +117,7 @@ describe.skipIf(!haveDig)(`serve with WOL_DNS_LISTEN on ${databaseName}`, () => 
 });
 
 describe.skipIf(!haveDig)('serve with a bad WOL_DNS_LISTEN', () => {
+  // Two starts of serve, the second on a new PGlite data directory: slow on a busy machine.
   it('stops the start naming the variable: not an address, or a port it cannot take', async () => {
     const bad = await startServe(env({ WOL_DNS_LISTEN: 'localhost:53' })).catch((error: Error) => error.message);
     expect(bad).toMatch(/exited with [1-9]/);
@@ -135,5 +136,5 @@ describe.skipIf(!haveDig)('serve with a bad WOL_DNS_LISTEN', () => {
     } finally {
       taken.close();
     }
-  });
+  }, 120_000);
 });
