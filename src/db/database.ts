@@ -69,3 +69,5 @@ export function sqlArray(values: readonly (string | number | boolean | null)[], 
 }
 
 export const textArray = (values: readonly string[]): SQL => sqlArray(values, 'text');
+
+export const intArray = (values: readonly number[]): SQL => sqlArray(values.map(Math.trunc), 'int');

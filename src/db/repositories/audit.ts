@@ -1,6 +1,6 @@
 /** The append-only audit log: every write records who, what, when and from where. */
 import { sql } from 'drizzle-orm';
-import { type Db, queryRows, sqlArray } from '../database.ts';
+import { type Db, intArray, queryRows } from '../database.ts';
 import { auditLog } from '../schema.ts';
 
 export interface AuditEntry {
@@ -30,7 +30,7 @@ const personSql = sql`c.id, c.label, c.role, o.name as organisation
 /** The people behind credential ids (unknown ids are left out). */
 export async function peopleByIds(db: Db, ids: readonly number[]): Promise<Map<number, Person>> {
   if (ids.length === 0) return new Map();
-  const rows = await queryRows<Person>(db, sql`select ${personSql} where c.id = any(${sqlArray(ids, 'int')})`);
+  const rows = await queryRows<Person>(db, sql`select ${personSql} where c.id = any(${intArray(ids)})`);
   return new Map(rows.map((p) => [p.id, p]));
 }
 

@@ -4,7 +4,7 @@
  * key, written once, so every distribution counts each listed domain once.
  */
 import { sql } from 'drizzle-orm';
-import { type Db, queryRows, sqlArray } from '../database.ts';
+import { type Db, intArray, queryRows } from '../database.ts';
 
 /** Records the keys `version` lists for the first time (set-based; keys listed before keep their row). */
 export async function recordFirstListings(db: Db, version: number, listedAt: Date): Promise<void> {
@@ -82,7 +82,7 @@ export async function timeToListingByVersion(
     db,
     sql`select version, count(*) as count, percentile_cont(0.5) within group (order by ${seconds}) as median,
                max(${seconds}) as max
-        from first_listings where version = any(${sqlArray(versions, 'int')}) group by version`,
+        from first_listings where version = any(${intArray(versions)}) group by version`,
   );
   const num = (v: number | string | null) => (v === null ? null : Number(v));
   for (const r of rows)

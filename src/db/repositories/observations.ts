@@ -1,17 +1,12 @@
 /** Observations of reports: a review that found the material gone, or back. Inserts are set-based. */
-import { type SQL, sql } from 'drizzle-orm';
-import { type Db, queryRows } from '../database.ts';
+import { sql } from 'drizzle-orm';
+import { type Db, intArray, queryRows } from '../database.ts';
 import { observations } from '../schema.ts';
 
 export type NewObservation = typeof observations.$inferInsert;
 export type ObservationRow = typeof observations.$inferSelect;
 
 const CHUNK = 1000;
-
-/** An int[] parameter as one bound value, so a set of any size is one statement on both drivers. */
-function intArray(values: readonly number[]): SQL {
-  return sql`${`{${values.map((v) => Math.trunc(v)).join(',')}}`}::int[]`;
-}
 
 export async function insertObservations(db: Db, rows: readonly NewObservation[]): Promise<ObservationRow[]> {
   const written: ObservationRow[] = [];
