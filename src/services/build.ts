@@ -125,13 +125,18 @@ export async function commitBuild(
   });
 }
 
-/** The keys the criteria include now, and how they differ from the list as it stands. */
-async function plan(db: Db, now: Date) {
+/**
+ * The keys a build now would publish (the criteria's, or on a national instance the overlay of
+ * its upstream with them as the additions), and how they differ from the list as it stands.
+ */
+async function plan(deps: Deps, db: Db, now: Date) {
   const criteria = await activeCriteria(db);
   const evidence = await aggregateEvidence(db, criteria.definition, now);
   const next = new Set(evidence.filter((e) => evaluate(e, criteria.definition, now).included).map((e) => e.listKey));
+  const national = deps.config.WOL_UPSTREAM_URL ? await nationalList(deps, db, next) : null;
+  const keys = national ? new Set(national.sources.keys()) : next;
   const open = await openListings(db);
-  return { criteria, evidence, next, open, ...diffKeys(new Set(open.map((l) => l.listKey)), next) };
+  return { criteria, evidence, national, keys, open, ...diffKeys(new Set(open.map((l) => l.listKey)), keys) };
 }
 
 /**
@@ -141,9 +146,10 @@ async function plan(db: Db, now: Date) {
  */
 export async function previewBuild(deps: Deps) {
   return inTransaction(deps.db, async (tx) => {
-    const { added, removed } = await plan(tx, deps.clock());
+    const { added, removed, national } = await plan(deps, tx, deps.clock());
     const [latest, isps] = await Promise.all([latestSnapshot(tx), listOrganisations(tx, { kind: 'isp' })]);
-    const changed = !latest || added.length > 0 || removed.length > 0 || lacksFormats(latest);
+    const changed =
+      !latest || added.length > 0 || removed.length > 0 || lacksFormats(latest) || overlayMoved(latest, national);
     return {
       latestVersion: latest?.version ?? null,
       nextVersion: changed ? (latest?.version ?? 0) + 1 : null,
@@ -155,15 +161,11 @@ export async function previewBuild(deps: Deps) {
 }
 
 async function compile(deps: Deps, tx: Db, now: Date): Promise<Omit<BuildResult, 'durationMs'>> {
-  const { criteria, evidence, next, open, added, removed } = await plan(tx, now);
+  const { criteria, evidence, national, keys, open, ...change } = await plan(deps, tx, now);
   // The confirmation queue as of this build, from the evaluation it has just made.
   await recordCandidates(tx, evidence, criteria.definition, now);
   const latest = await latestSnapshot(tx);
   const key = await activeSigningKey(deps, tx);
-  // A national instance publishes the overlay of its upstream, its own evaluation the additions.
-  const national = deps.config.WOL_UPSTREAM_URL ? await nationalList(deps, tx, next) : null;
-  const keys = national ? new Set(national.sources.keys()) : next;
-  const change = national ? diffKeys(new Set(open.map((l) => l.listKey)), keys) : { added, removed };
   const notAfter = national?.timestampNotAfter ?? undefined;
 
   if (
