@@ -27,11 +27,13 @@ export async function queryRows<T>(db: Db, query: SQL): Promise<T[]> {
 const TRANSACTION_TRIES = 4;
 
 /**
- * Runs `work` in a transaction (a savepoint inside the one `db` already is). A deadlock or a
- * serialization failure rolled the whole transaction back, so the outermost one runs again,
- * a few times, after a short pause with jitter (so that the two parties do not meet again in
- * step); `work` must do nothing outside the database that may not happen twice. Inside an
- * outer transaction the failure is the outer one's to retry.
+ * Runs `work` in a transaction of its own. When `db` is already a transaction, `work` does not
+ * simply join it: drizzle opens a savepoint (on PGlite and postgres.js alike), so a failure
+ * undoes `work`'s writes only, and is not retried here, since retrying the savepoint would meet
+ * the same locks the outer transaction still holds: it is the outermost call's to retry. There,
+ * a deadlock or a serialization failure rolled the whole transaction back, so it runs again, a
+ * few times, after a short pause with jitter (so that the two parties do not meet again in
+ * step); `work` must do nothing outside the database that may not happen twice.
  */
 export async function inTransaction<T>(db: Db, work: (tx: Db) => Promise<T>): Promise<T> {
   if (db instanceof PgTransaction) return db.transaction((tx) => work(tx as unknown as Db));

@@ -44,11 +44,6 @@ export const shortText = (max = 200) => text().trim().min(1).max(max);
 export const id = z.coerce.number().int().positive().max(2_147_483_647);
 export const idParam = z.object({ id: id.openapi({ param: { name: 'id', in: 'path' }, example: 1 }) });
 
-export const pageQuery = z.object({
-  cursor: z.coerce.number().int().min(0).optional().openapi({ description: 'the nextCursor of the previous page' }),
-  limit: z.coerce.number().int().min(1).max(1000).default(100),
-});
-
 export const problemSchema = z
   .object({
     type: z.string(),

@@ -6,7 +6,7 @@
 import { generateSigningKey, type PublicJwk, publicJwk, type SigningKey } from '../core/signing.ts';
 import { type Db, inTransaction } from '../db/database.ts';
 import { recordAudit } from '../db/repositories/audit.ts';
-import { activateKey, activeKeyRow, getKeyRow, publishedKeyRows, retireExpiredKeys } from '../db/repositories/keys.ts';
+import { activateKey, activeKeyRow, publishedKeyRows, retireExpiredKeys } from '../db/repositories/keys.ts';
 import type { Deps } from '../deps.ts';
 import { UnavailableError } from './errors.ts';
 import { ENV_REF } from './key-vault.ts';
@@ -82,8 +82,4 @@ export async function publishedJwks(deps: Deps): Promise<{ keys: (PublicJwk & { 
   await retireExpiredKeys(deps.db, deps.clock());
   const rows = await publishedKeyRows(deps.db);
   return { keys: rows.map((r) => ({ ...(r.publicJwk as PublicJwk), status: r.state })) };
-}
-
-export async function keyInfo(deps: Deps, kid: string) {
-  return getKeyRow(deps.db, kid);
 }

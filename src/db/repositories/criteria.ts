@@ -14,11 +14,6 @@ export async function listCriteriaRows(db: Db): Promise<CriteriaRow[]> {
   return db.select().from(criteriaSets).orderBy(desc(criteriaSets.version));
 }
 
-export async function getCriteriaRow(db: Db, version: number): Promise<CriteriaRow | undefined> {
-  const [row] = await db.select().from(criteriaSets).where(eq(criteriaSets.version, version));
-  return row;
-}
-
 /**
  * The default set as version 1 unless a set is active; two first uses at once both find none, and
  * the one-active index makes the later wait for the earlier and then read its row.

@@ -10,11 +10,6 @@ export async function activeKeyRow(db: Db): Promise<KeyRow | undefined> {
   return row;
 }
 
-export async function getKeyRow(db: Db, kid: string): Promise<KeyRow | undefined> {
-  const [row] = await db.select().from(signingKeys).where(eq(signingKeys.kid, kid));
-  return row;
-}
-
 export async function publishedKeyRows(db: Db): Promise<KeyRow[]> {
   return db
     .select()

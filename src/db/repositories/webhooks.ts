@@ -64,12 +64,3 @@ export async function latestDeliveries(db: Db, webhookIds: readonly number[]): P
     .orderBy(webhookDeliveries.webhookId, desc(webhookDeliveries.id));
   return new Map(rows.map((r) => [r.webhookId, r]));
 }
-
-export async function deliveriesOf(db: Db, webhookId: number, limit: number): Promise<DeliveryRow[]> {
-  return db
-    .select()
-    .from(webhookDeliveries)
-    .where(eq(webhookDeliveries.webhookId, webhookId))
-    .orderBy(desc(webhookDeliveries.id))
-    .limit(limit);
-}
