@@ -36,6 +36,25 @@ export const domainSummary = z.object({
   listedSince: z.number().int().nullable(),
 });
 
+export const domainPage = z.object({ items: z.array(domainSummary), nextCursor: z.string().nullable() });
+export type DomainPage = z.infer<typeof domainPage>;
+
+export const exclusionDecision = z.object({
+  listKey: z.string(),
+  state: z.string(),
+  reason: z.string(),
+  decidedAt: isoOut,
+});
+export type ExclusionDecision = z.infer<typeof exclusionDecision>;
+
+export const domainPolicy = z.object({
+  listKey: z.string(),
+  granularity: z.enum(granularities),
+  reason: z.string(),
+  rekeyedReports: z.number().int(),
+});
+export type DomainPolicy = z.infer<typeof domainPolicy>;
+
 export const criterionResult = z.object({
   name: z.string(),
   required: z.union([z.string(), z.number(), z.boolean()]),

@@ -11,6 +11,7 @@ import {
   listCriteriaRows,
 } from '../db/repositories/criteria.ts';
 import type { Deps } from '../deps.ts';
+import type { CriteriaVersion, CriteriaVersions } from '../schemas/criteria.ts';
 import type { Principal } from './principal.ts';
 
 export interface ActiveCriteria {
@@ -35,16 +36,23 @@ export async function activeCriteria(tx: Db): Promise<ActiveCriteria> {
   return toActive((await activeCriteriaRow(tx)) ?? (await ensureActiveCriteria(tx, defaultCriteria)));
 }
 
-export async function criteriaHistory(deps: Deps) {
+/** Every version, and the active one among them (made first on a new database, so there is one). */
+export async function criteriaHistory(deps: Deps): Promise<CriteriaVersions> {
   await inTransaction(deps.db, activeCriteria);
-  return (await listCriteriaRows(deps.db)).map((row) => ({
+  const versions = (await listCriteriaRows(deps.db)).map((row) => ({
     ...toActive(row),
     active: row.active,
     createdAt: row.createdAt,
   }));
+  return { active: versions.find((v) => v.active)!, versions };
 }
 
-export async function replaceCriteria(deps: Deps, actor: Principal, definition: Criteria, ip?: string) {
+export async function replaceCriteria(
+  deps: Deps,
+  actor: Principal,
+  definition: Criteria,
+  ip?: string,
+): Promise<CriteriaVersion> {
   return inTransaction(deps.db, async (tx) => {
     const row = await insertActiveCriteria(tx, definition, actor.credentialId);
     await recordAudit(tx, {

@@ -21,6 +21,7 @@ import { insertPolicy, policiesInForce, policyHistory, rekeyReports } from '../d
 import { listingHistory } from '../db/repositories/snapshots.ts';
 import { withholdingHistory } from '../db/repositories/withholdings.ts';
 import type { Deps } from '../deps.ts';
+import type { DomainPage, DomainPolicy, ExclusionDecision } from '../schemas/domains.ts';
 import { activeCriteria } from './criteria.ts';
 import { ConflictError, InvalidInputError, NotFoundError } from './errors.ts';
 import type { Principal } from './principal.ts';
@@ -28,7 +29,7 @@ import type { Principal } from './principal.ts';
 export async function listDomains(
   deps: Deps,
   query: { state?: DomainFilter | undefined; q?: string | undefined; cursor?: string | undefined; limit: number },
-) {
+): Promise<DomainPage> {
   const rows = await browseDomains(deps.db, {
     state: query.state,
     q: query.q,
@@ -202,7 +203,7 @@ async function decideExclusion(
   state: 'excluded' | 'restored',
   reason: string,
   ip?: string,
-) {
+): Promise<ExclusionDecision> {
   const result = await inTransaction(deps.db, async (tx) => {
     const excluded = Boolean(await exclusionInForce(tx, listKey));
     if (state === 'excluded' && excluded) throw new ConflictError('already_excluded', `${listKey} is excluded already`);
@@ -233,7 +234,7 @@ export async function setDomainPolicy(
   listKey: string,
   input: { granularity: 'registrable' | 'hostname'; reason: string },
   ip?: string,
-) {
+): Promise<DomainPolicy> {
   checkListKey(listKey);
   const canonical = canonicalize(listKey);
   if (!(canonical instanceof CanonicalizeError) && (canonical.kind !== 'domain' || canonical.domain !== listKey))

@@ -20,6 +20,7 @@ import {
   versionsSince,
 } from '../db/repositories/snapshots.ts';
 import type { Deps } from '../deps.ts';
+import type { BuildRun, TimeToListing } from '../schemas/builds.ts';
 import { NotFoundError } from './errors.ts';
 
 export async function dashboardSummary(deps: Deps) {
@@ -60,7 +61,7 @@ export async function listOverTime(deps: Deps, range: Range) {
  * The newest build runs; each run that made a version carries that version's time to listing
  * (how many domains it listed for the first time, their median and longest wait), the others null.
  */
-export async function buildRuns(deps: Deps, limit: number) {
+export async function buildRuns(deps: Deps, limit: number): Promise<BuildRun[]> {
   const runs = await recentBuildRuns(deps.db, limit);
   const made = runs.flatMap((r) => (r.outcome === 'changed' && r.version !== null ? [r.version] : []));
   const waits = await timeToListingByVersion(deps.db, made);
@@ -71,7 +72,8 @@ export async function buildRuns(deps: Deps, limit: number) {
 }
 
 /** A version's time to listing (a build's answer). */
-export const timeToListingOf = (deps: Deps, version: number) => versionTimeToListing(deps.db, version);
+export const timeToListingOf = (deps: Deps, version: number): Promise<TimeToListing> =>
+  versionTimeToListing(deps.db, version);
 
 /** The newest build runs, and versions newest first, paged by version (`before`). */
 export async function buildHistory(deps: Deps, query: { limit: number; before?: number | undefined }) {

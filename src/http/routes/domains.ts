@@ -1,9 +1,12 @@
-import { createRoute, z } from '@hono/zod-openapi';
+/** The domains an analyst browses, why each is or is not listed, and the decisions about it. */
+import { createRoute } from '@hono/zod-openapi';
 import type { Deps } from '../../deps.ts';
 import {
   domainDetail,
+  domainPage,
+  domainPolicy,
   domainQuery,
-  domainSummary,
+  exclusionDecision,
   listKeyParam,
   policyInput,
   reasonInput,
@@ -12,8 +15,6 @@ import { excludeDomain, explainDomain, listDomains, restoreDomain, setDomainPoli
 import { principalOf, requireRoles } from '../auth.ts';
 import type { App } from '../env.ts';
 import { jsonBody, jsonContent, problems } from '../openapi.ts';
-
-const decision = z.object({ listKey: z.string(), state: z.string(), reason: z.string(), decidedAt: z.date() });
 
 export function registerDomains(app: App, deps: Deps): void {
   const analysts = requireRoles(deps, 'analyst', 'admin');
@@ -28,10 +29,7 @@ export function registerDomains(app: App, deps: Deps): void {
       middleware: [analysts],
       request: { query: domainQuery },
       responses: {
-        200: jsonContent(
-          z.object({ items: z.array(domainSummary), nextCursor: z.string().nullable() }),
-          'A page of domains',
-        ),
+        200: jsonContent(domainPage, 'A page of domains'),
         ...problems(400, 401, 403),
       },
     }),
@@ -61,7 +59,7 @@ export function registerDomains(app: App, deps: Deps): void {
       summary: 'Exclude a domain: it is never listed, whatever its evidence (from the next build)',
       middleware: [analysts],
       request: { params: listKeyParam, body: jsonBody(reasonInput) },
-      responses: { 201: jsonContent(decision, 'Excluded'), ...problems(401, 403, 409, 422) },
+      responses: { 201: jsonContent(exclusionDecision, 'Excluded'), ...problems(401, 403, 409, 422) },
     }),
     async (c) =>
       c.json(
@@ -85,7 +83,7 @@ export function registerDomains(app: App, deps: Deps): void {
       summary: 'Restore an excluded domain (its evidence decides again from the next build)',
       middleware: [analysts],
       request: { params: listKeyParam, body: jsonBody(reasonInput) },
-      responses: { 200: jsonContent(decision, 'Restored'), ...problems(401, 403, 404, 422) },
+      responses: { 200: jsonContent(exclusionDecision, 'Restored'), ...problems(401, 403, 404, 422) },
     }),
     async (c) =>
       c.json(
@@ -110,15 +108,7 @@ export function registerDomains(app: App, deps: Deps): void {
       middleware: [analysts],
       request: { params: listKeyParam, body: jsonBody(policyInput) },
       responses: {
-        200: jsonContent(
-          z.object({
-            listKey: z.string(),
-            granularity: z.string(),
-            reason: z.string(),
-            rekeyedReports: z.number().int(),
-          }),
-          'Policy set',
-        ),
+        200: jsonContent(domainPolicy, 'Policy set'),
         ...problems(401, 403, 422),
       },
     }),

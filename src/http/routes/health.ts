@@ -1,7 +1,7 @@
 /** GET /healthz: 200 when the database answers, 503 otherwise. Open to anyone; reveals nothing. */
 import { createRoute, z } from '@hono/zod-openapi';
-import { sql } from 'drizzle-orm';
 import type { Deps } from '../../deps.ts';
+import { databaseAnswers } from '../../services/health.ts';
 import type { App } from '../env.ts';
 import { problem, problemResponse } from '../problem.ts';
 
@@ -20,12 +20,8 @@ const health = createRoute({
 
 export function registerHealth(app: App, deps: Deps): void {
   app.openapi(health, async (c) => {
-    try {
-      await deps.db.execute(sql`select 1`);
-    } catch (error) {
-      deps.log.warn({ err: error }, 'health check: database unreachable');
+    if (!(await databaseAnswers(deps)))
       return problemResponse(c, problem(503, 'database_unreachable', 'the database does not answer')) as never;
-    }
     return c.json({ status: 'ok' as const }, 200);
   });
 }
