@@ -16,7 +16,6 @@ import {
 import { getOrganisation } from '../db/repositories/organisations.ts';
 import type { Deps } from '../deps.ts';
 import type { CredentialInput } from '../schemas/credentials.ts';
-import type { Call } from './caller.ts';
 import { ForbiddenError, InvalidInputError, NotFoundError } from './errors.ts';
 import type { Principal, Role } from './principal.ts';
 import { cachedPrincipal, forgetPrincipals, touchLater } from './pull-cache.ts';
@@ -59,8 +58,7 @@ export async function authenticateToken(deps: Deps, token: string): Promise<Prin
   });
 }
 
-export async function issueCredential(deps: Deps, { caller, input }: Call<CredentialInput>) {
-  const actor = caller.principal;
+export async function issueCredential(deps: Deps, actor: Principal, input: CredentialInput, ip?: string) {
   const now = deps.clock();
   if (input.expiresAt && input.expiresAt <= now)
     throw new InvalidInputError('expires_in_past', 'expiresAt must be in the future', { field: 'expiresAt' });
@@ -99,7 +97,7 @@ export async function issueCredential(deps: Deps, { caller, input }: Call<Creden
       action: 'credential.issue',
       subject: `credential:${row.id}`,
       detail: { organisationId: organisation.id, role: input.role, label: input.label },
-      ip: caller.ip,
+      ip: ip ?? null,
       at: now,
     });
     return { id: row.id, token, role: row.role, organisationId: row.organisationId, expiresAt: row.expiresAt };
@@ -107,8 +105,7 @@ export async function issueCredential(deps: Deps, { caller, input }: Call<Creden
 }
 
 /** Admins revoke any credential; an NCB only those it issued. Revocation takes effect on the next request. */
-export async function revokeCredential(deps: Deps, { caller, input: { id } }: Call<{ id: number }>) {
-  const actor = caller.principal;
+export async function revokeCredential(deps: Deps, actor: Principal, id: number, ip?: string) {
   const revoked = await inTransaction(deps.db, async (tx) => {
     const row = await getCredential(tx, id);
     const mayRevoke = actor.role === 'admin' || (actor.role === 'ncb' && row?.createdBy === actor.credentialId);
@@ -119,7 +116,7 @@ export async function revokeCredential(deps: Deps, { caller, input: { id } }: Ca
       actor: actor.credentialId,
       action: 'credential.revoke',
       subject: `credential:${id}`,
-      ip: caller.ip,
+      ip: ip ?? null,
       at: now,
     });
     return { ...row, revokedAt: row.revokedAt ?? now };
@@ -130,8 +127,7 @@ export async function revokeCredential(deps: Deps, { caller, input: { id } }: Ca
   return revoked;
 }
 
-export async function visibleCredentials(deps: Deps, { caller, input: { limit } }: Call<{ limit: number }>) {
-  const actor = caller.principal;
+export async function visibleCredentials(deps: Deps, actor: Principal, limit: number) {
   return listCredentials(deps.db, { limit, ...(actor.role === 'ncb' ? { createdBy: actor.credentialId } : {}) });
 }
 

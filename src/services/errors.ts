@@ -1,7 +1,11 @@
 /**
- * Typed failures of the use cases. The HTTP layer maps each class to a status and an
- * RFC 9457 problem; the CLI prints the message. Nothing here knows about HTTP.
+ * Typed failures of the use cases, and the database's passing ones (down, read-only, slow,
+ * contended: db/errors.ts tells them apart whichever driver raised them). The HTTP layer maps
+ * each to a status and an RFC 9457 problem; the CLI prints the message. Nothing here knows
+ * about HTTP.
  */
+export { type DatabaseFailure, databaseFailure } from '../db/errors.ts';
+
 export class ServiceError extends Error {
   constructor(
     readonly code: string,

@@ -4,10 +4,10 @@ import { recordAudit } from '../db/repositories/audit.ts';
 import { insertOrganisation, listOrganisations } from '../db/repositories/organisations.ts';
 import type { Deps } from '../deps.ts';
 import type { OrganisationInput } from '../schemas/organisations.ts';
-import type { Call } from './caller.ts';
 import { ConflictError } from './errors.ts';
+import type { Principal } from './principal.ts';
 
-export async function createOrganisation(deps: Deps, { caller, input }: Call<OrganisationInput>) {
+export async function createOrganisation(deps: Deps, actor: Principal, input: OrganisationInput, ip?: string) {
   return inTransaction(deps.db, async (tx) => {
     const row = await insertOrganisation(tx, input);
     if (!row)
@@ -15,11 +15,11 @@ export async function createOrganisation(deps: Deps, { caller, input }: Call<Org
         field: 'name',
       });
     await recordAudit(tx, {
-      actor: caller.principal.credentialId,
+      actor: actor.credentialId,
       action: 'organisation.create',
       subject: `organisation:${row.id}`,
       detail: input,
-      ip: caller.ip,
+      ip: ip ?? null,
       at: deps.clock(),
     });
     return row;
@@ -27,8 +27,7 @@ export async function createOrganisation(deps: Deps, { caller, input }: Call<Org
 }
 
 /** Admins and analysts see every organisation; an NCB sees the ISPs of its own country. */
-export async function visibleOrganisations(deps: Deps, { caller }: Call) {
-  const actor = caller.principal;
+export async function visibleOrganisations(deps: Deps, actor: Principal) {
   if (actor.role === 'ncb') return listOrganisations(deps.db, { kind: 'isp', country: actor.country ?? '--' });
   return listOrganisations(deps.db, {});
 }

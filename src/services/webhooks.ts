@@ -19,7 +19,6 @@ import {
 } from '../db/repositories/webhooks.ts';
 import type { Deps } from '../deps.ts';
 import type { WebhookInput } from '../schemas/webhooks.ts';
-import type { Call } from './caller.ts';
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from './errors.ts';
 import type { Principal } from './principal.ts';
 
@@ -38,8 +37,7 @@ async function ownerFor(deps: Deps, actor: Principal, requested: number | undefi
   return requested;
 }
 
-export async function registerWebhook(deps: Deps, { caller, input }: Call<WebhookInput>) {
-  const actor = caller.principal;
+export async function registerWebhook(deps: Deps, actor: Principal, input: WebhookInput, ip?: string) {
   const literal = literalAddress(new URL(input.url));
   if (literal !== null && !webhookTargetAllowed(literal, deps.config.WOL_WEBHOOK_ALLOW))
     throw new InvalidInputError(
@@ -66,7 +64,7 @@ export async function registerWebhook(deps: Deps, { caller, input }: Call<Webhoo
       action: 'webhook.create',
       subject: `webhook:${row.id}`,
       detail: { organisationId, url: input.url },
-      ip: caller.ip,
+      ip: ip ?? null,
       at: now,
     });
     return { ...present(row), lastDelivery: null };
@@ -74,8 +72,7 @@ export async function registerWebhook(deps: Deps, { caller, input }: Call<Webhoo
 }
 
 /** An NCB sees its organisation's webhooks; an admin sees all. Each with its newest delivery attempt. */
-export async function visibleWebhooks(deps: Deps, { caller }: Call) {
-  const actor = caller.principal;
+export async function visibleWebhooks(deps: Deps, actor: Principal) {
   const rows = await activeWebhooks(deps.db, actor.role === 'admin' ? undefined : actor.organisationId);
   const latest = await latestDeliveries(
     deps.db,
@@ -92,8 +89,7 @@ export async function visibleWebhooks(deps: Deps, { caller }: Call) {
   });
 }
 
-export async function removeWebhook(deps: Deps, { caller, input: { id } }: Call<{ id: number }>) {
-  const actor = caller.principal;
+export async function removeWebhook(deps: Deps, actor: Principal, id: number, ip?: string) {
   return inTransaction(deps.db, async (tx) => {
     const row = await getWebhook(tx, id);
     const mine = row && (actor.role === 'admin' || row.organisationId === actor.organisationId);
@@ -106,7 +102,7 @@ export async function removeWebhook(deps: Deps, { caller, input: { id } }: Call<
       action: 'webhook.delete',
       subject: `webhook:${id}`,
       detail: { organisationId: row.organisationId },
-      ip: caller.ip,
+      ip: ip ?? null,
       at: now,
     });
     return { ...present(revoked), lastDelivery: null };

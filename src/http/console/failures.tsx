@@ -1,42 +1,17 @@
 /**
- * How the console answers what went wrong: HTML pages with the status the API would give.
- * A service's typed error carries a message written for the user; anything else gets a
- * generic page with the request id, and its details go to the log only.
+ * How the console answers what went wrong: HTML pages with the status the API would give,
+ * from the same failure map (http/failure.ts). A service's typed error carries a message
+ * written for the user; a database that is down or slow gets a page saying so; anything else
+ * gets a generic page with the request id, and its details go to the log only.
  */
 import type { Context } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { ZodError } from 'zod';
 import type { Deps } from '../../deps.ts';
-import {
-  ConflictError,
-  ForbiddenError,
-  GoneError,
-  InvalidInputError,
-  NotFoundError,
-  RateLimitedError,
-  ServiceError,
-  UnavailableError,
-} from '../../services/errors.ts';
+import { ServiceError } from '../../services/errors.ts';
+import { failureOf } from '../failure.ts';
 import type { ConsoleEnv } from './env.ts';
 import { homeOf, Layout } from './views/layout.tsx';
-
-type FailureStatus = 400 | 403 | 404 | 409 | 410 | 413 | 422 | 429 | 500 | 503;
-
-const statusOf = (error: ServiceError): FailureStatus =>
-  error instanceof InvalidInputError
-    ? 422
-    : error instanceof NotFoundError
-      ? 404
-      : error instanceof ConflictError
-        ? 409
-        : error instanceof ForbiddenError
-          ? 403
-          : error instanceof GoneError
-            ? 410
-            : error instanceof RateLimitedError
-              ? 429
-              : error instanceof UnavailableError
-                ? 503
-                : 422;
 
 /** Zod's wording for the checks the console's forms make, in plain words. */
 function plainIssue(issue: ZodError['issues'][number]): string {
@@ -48,12 +23,14 @@ function plainIssue(issue: ZodError['issues'][number]): string {
 }
 
 /**
- * A form's failure as a status, a sentence for the page and the field at fault (when it names
- * one), or undefined when it is not the user's to fix.
+ * A form's failure as a status, a sentence for the page, the field at fault (when it names
+ * one) and the headers to send (Retry-After), or undefined when it is not the user's to fix.
  */
 export function formFailure(
   error: unknown,
-): { status: FailureStatus; text: string; field?: string | undefined } | undefined {
+):
+  | { status: ContentfulStatusCode; text: string; field?: string | undefined; headers: Record<string, string> }
+  | undefined {
   if (error instanceof ZodError) {
     const issue = error.issues[0];
     const field = issue?.path.map(String).join('.');
@@ -63,15 +40,18 @@ export function formFailure(
         ? `${field ? `${field[0]!.toUpperCase()}${field.slice(1)} ` : ''}${plainIssue(issue)}.`
         : 'The form is not valid.',
       field: field || undefined,
+      headers: {},
     };
   }
-  if (error instanceof ServiceError)
-    return {
-      status: statusOf(error),
-      text: error.message,
-      field: typeof error.detail.field === 'string' ? error.detail.field : undefined,
-    };
-  return undefined;
+  const failure = error instanceof ServiceError ? failureOf(error) : null;
+  if (!failure) return undefined;
+  const field = failure.extra.field;
+  return {
+    status: failure.status,
+    text: failure.detail,
+    field: typeof field === 'string' ? field : undefined,
+    headers: failure.headers,
+  };
 }
 
 export function forbiddenPage(c: Context<ConsoleEnv>) {
@@ -93,7 +73,7 @@ export function forbiddenPage(c: Context<ConsoleEnv>) {
   );
 }
 
-export function errorPage(c: Context<ConsoleEnv>, status: FailureStatus, title: string, detail: string) {
+export function errorPage(c: Context<ConsoleEnv>, status: ContentfulStatusCode, title: string, detail: string) {
   return c.html(
     <Layout title={title} user={c.get('user')} csrf={c.get('csrf')}>
       <h1>{title}</h1>
@@ -110,13 +90,24 @@ export function notFoundPage(c: Context<ConsoleEnv>) {
   return errorPage(c, 404, 'Not found', 'There is no such page in the console.');
 }
 
-/** The console's onError: typed failures as their page, the rest as a 500 page and a log line. */
+/**
+ * The console's onError: the user's failures as their page, a database that is down or slow as
+ * a 503 page (and a warning: the operator still needs the cause), the rest as a 500 page and a
+ * log line.
+ */
 export function consoleErrorHandler(deps: Deps) {
   return (error: Error, c: Context<ConsoleEnv>) => {
-    const failure = formFailure(error);
+    const form = formFailure(error);
+    if (form) {
+      for (const [name, value] of Object.entries(form.headers)) c.header(name, value);
+      return errorPage(c, form.status, form.status === 404 ? 'Not found' : 'Not done', form.text);
+    }
+    const failure = failureOf(error);
     if (failure) {
-      if (error instanceof RateLimitedError) c.header('retry-after', String(error.retryAfterSeconds));
-      return errorPage(c, failure.status, failure.status === 404 ? 'Not found' : 'Not done', failure.text);
+      if (failure.status >= 500)
+        deps.log.warn({ err: error, requestId: c.get('requestId'), route: c.req.routePath }, failure.code);
+      for (const [name, value] of Object.entries(failure.headers)) c.header(name, value);
+      return errorPage(c, failure.status, failure.title, failure.detail);
     }
     deps.log.error({ err: error, requestId: c.get('requestId'), route: c.req.routePath }, 'console error');
     return errorPage(
