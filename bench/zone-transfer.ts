@@ -13,7 +13,7 @@ import { queryRows } from '../src/db/database.ts';
 import type { Deps } from '../src/deps.ts';
 import { startDnsListener } from '../src/dns/listener.ts';
 import { buildSnapshot } from '../src/services/build.ts';
-import type { Principal } from '../src/services/principal.ts';
+import type { Caller } from '../src/services/caller.ts';
 import { issueTsigKey } from '../src/services/tsig-keys.ts';
 import { median, round } from './measure.ts';
 import { resetEvidence, seedQualifying } from './seed.ts';
@@ -70,14 +70,15 @@ export async function benchZoneTransfer(deps: Deps, entries: number): Promise<Zo
   const first = await buildSnapshot(deps, { trigger: 'cli' });
   const admin = await credentialId(deps, await benchToken(deps, 'admin', 'operator'));
   const isp = await credentialId(deps, await benchToken(deps, 'isp', 'isp'));
-  const principal: Principal = {
-    credentialId: admin,
-    role: 'admin',
-    organisationId: null,
-    organisationKind: null,
-    country: null,
+  const caller: Caller = {
+    principal: { credentialId: admin, role: 'admin', organisationId: null, organisationKind: null, country: null },
+    ip: null,
+    requestId: null,
   };
-  const key = await issueTsigKey(deps, principal, isp, { algorithm: 'hmac-sha256', notify: [] });
+  const key = await issueTsigKey(deps, {
+    caller,
+    input: { credentialId: isp, key: { algorithm: 'hmac-sha256', notify: [] } },
+  });
   const tsig = `${key.algorithm}:${key.name}:${key.secret}`;
   // One client asking as fast as it can: the per-source rate limit is not what is measured.
   const listener = await startDnsListener(

@@ -9,6 +9,7 @@
  */
 import type { MiddlewareHandler } from 'hono';
 import type { Deps } from '../deps.ts';
+import type { Caller } from '../services/caller.ts';
 import { authenticateToken } from '../services/credentials.ts';
 import type { Principal, Role } from '../services/principal.ts';
 import type { AppEnv } from './env.ts';
@@ -103,4 +104,17 @@ export function principalOf(c: { get(key: 'principal'): Principal | null }): Pri
   const principal = c.get('principal');
   if (!principal) throw new Error('route registered without requireRoles');
   return principal;
+}
+
+/** What every request knows of its caller besides a principal (the API's context and the console's alike). */
+type RequestVariables = { get(key: 'clientIp' | 'requestId'): string };
+
+/** The caller of a verb behind a route's middleware: its principal, the client's address, the request id. */
+export function callerOf(c: { get(key: 'principal'): Principal | null } & RequestVariables): Caller {
+  return requestCaller(c, principalOf(c));
+}
+
+/** The caller as `principal` (the console's signed-in user, or null where anyone may call). */
+export function requestCaller<P extends Principal | null>(c: RequestVariables, principal: P): Caller<P> {
+  return { principal, ip: c.get('clientIp'), requestId: c.get('requestId') };
 }

@@ -16,6 +16,7 @@ import {
 import { getOrganisation } from '../db/repositories/organisations.ts';
 import type { Deps } from '../deps.ts';
 import type { CredentialInput } from '../schemas/credentials.ts';
+import type { Call } from './caller.ts';
 import { ForbiddenError, InvalidInputError, NotFoundError } from './errors.ts';
 import type { Principal, Role } from './principal.ts';
 import { cachedPrincipal, forgetPrincipals, touchLater } from './pull-cache.ts';
@@ -58,7 +59,8 @@ export async function authenticateToken(deps: Deps, token: string): Promise<Prin
   });
 }
 
-export async function issueCredential(deps: Deps, actor: Principal, input: CredentialInput, ip?: string) {
+export async function issueCredential(deps: Deps, { caller, input }: Call<CredentialInput>) {
+  const actor = caller.principal;
   const now = deps.clock();
   if (input.expiresAt && input.expiresAt <= now)
     throw new InvalidInputError('expires_in_past', 'expiresAt must be in the future', { field: 'expiresAt' });
@@ -97,7 +99,7 @@ export async function issueCredential(deps: Deps, actor: Principal, input: Crede
       action: 'credential.issue',
       subject: `credential:${row.id}`,
       detail: { organisationId: organisation.id, role: input.role, label: input.label },
-      ip: ip ?? null,
+      ip: caller.ip,
       at: now,
     });
     return { id: row.id, token, role: row.role, organisationId: row.organisationId, expiresAt: row.expiresAt };
@@ -105,7 +107,8 @@ export async function issueCredential(deps: Deps, actor: Principal, input: Crede
 }
 
 /** Admins revoke any credential; an NCB only those it issued. Revocation takes effect on the next request. */
-export async function revokeCredential(deps: Deps, actor: Principal, id: number, ip?: string) {
+export async function revokeCredential(deps: Deps, { caller, input: { id } }: Call<{ id: number }>) {
+  const actor = caller.principal;
   const revoked = await inTransaction(deps.db, async (tx) => {
     const row = await getCredential(tx, id);
     const mayRevoke = actor.role === 'admin' || (actor.role === 'ncb' && row?.createdBy === actor.credentialId);
@@ -116,7 +119,7 @@ export async function revokeCredential(deps: Deps, actor: Principal, id: number,
       actor: actor.credentialId,
       action: 'credential.revoke',
       subject: `credential:${id}`,
-      ip: ip ?? null,
+      ip: caller.ip,
       at: now,
     });
     return { ...row, revokedAt: row.revokedAt ?? now };
@@ -127,7 +130,8 @@ export async function revokeCredential(deps: Deps, actor: Principal, id: number,
   return revoked;
 }
 
-export async function visibleCredentials(deps: Deps, actor: Principal, limit: number) {
+export async function visibleCredentials(deps: Deps, { caller, input: { limit } }: Call<{ limit: number }>) {
+  const actor = caller.principal;
   return listCredentials(deps.db, { limit, ...(actor.role === 'ncb' ? { createdBy: actor.credentialId } : {}) });
 }
 

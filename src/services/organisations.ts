@@ -4,10 +4,10 @@ import { recordAudit } from '../db/repositories/audit.ts';
 import { insertOrganisation, listOrganisations } from '../db/repositories/organisations.ts';
 import type { Deps } from '../deps.ts';
 import type { OrganisationInput } from '../schemas/organisations.ts';
+import type { Call } from './caller.ts';
 import { ConflictError } from './errors.ts';
-import type { Principal } from './principal.ts';
 
-export async function createOrganisation(deps: Deps, actor: Principal, input: OrganisationInput, ip?: string) {
+export async function createOrganisation(deps: Deps, { caller, input }: Call<OrganisationInput>) {
   return inTransaction(deps.db, async (tx) => {
     const row = await insertOrganisation(tx, input);
     if (!row)
@@ -15,11 +15,11 @@ export async function createOrganisation(deps: Deps, actor: Principal, input: Or
         field: 'name',
       });
     await recordAudit(tx, {
-      actor: actor.credentialId,
+      actor: caller.principal.credentialId,
       action: 'organisation.create',
       subject: `organisation:${row.id}`,
       detail: input,
-      ip: ip ?? null,
+      ip: caller.ip,
       at: deps.clock(),
     });
     return row;
@@ -27,7 +27,8 @@ export async function createOrganisation(deps: Deps, actor: Principal, input: Or
 }
 
 /** Admins and analysts see every organisation; an NCB sees the ISPs of its own country. */
-export async function visibleOrganisations(deps: Deps, actor: Principal) {
+export async function visibleOrganisations(deps: Deps, { caller }: Call) {
+  const actor = caller.principal;
   if (actor.role === 'ncb') return listOrganisations(deps.db, { kind: 'isp', country: actor.country ?? '--' });
   return listOrganisations(deps.db, {});
 }

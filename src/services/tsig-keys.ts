@@ -20,6 +20,7 @@ import {
 } from '../db/repositories/tsig-keys.ts';
 import type { Deps } from '../deps.ts';
 import type { TsigKeyInput } from '../schemas/tsig-keys.ts';
+import type { Call } from './caller.ts';
 import { ConflictError, InvalidInputError, NotFoundError, UnavailableError } from './errors.ts';
 import type { Principal, Role } from './principal.ts';
 import { seal, unseal } from './secret-seal.ts';
@@ -49,11 +50,9 @@ async function sealingKey(deps: Deps): Promise<Uint8Array> {
 
 export async function issueTsigKey(
   deps: Deps,
-  actor: Principal,
-  credentialId: number,
-  input: TsigKeyInput,
-  ip?: string,
+  { caller, input: { credentialId, key: input } }: Call<{ credentialId: number; key: TsigKeyInput }>,
 ) {
+  const actor = caller.principal;
   const now = deps.clock();
   const sealWith = await sealingKey(deps);
   const issued = await inTransaction(deps.db, async (tx) => {
@@ -85,7 +84,7 @@ export async function issueTsigKey(
       action: 'tsig_key.issue',
       subject: `credential:${credentialId}`,
       detail: { name, algorithm: input.algorithm, notify: input.notify },
-      ip: ip ?? null,
+      ip: caller.ip,
       at: now,
     });
     return { name: row.name, algorithm: row.algorithm, secret: secret.toString('base64'), notify: row.notify };
@@ -93,18 +92,19 @@ export async function issueTsigKey(
   return issued;
 }
 
-export async function credentialTsigKeys(deps: Deps, actor: Principal, credentialId: number) {
-  await manageable(deps.db, actor, credentialId);
+export async function credentialTsigKeys(
+  deps: Deps,
+  { caller, input: { credentialId } }: Call<{ credentialId: number }>,
+) {
+  await manageable(deps.db, caller.principal, credentialId);
   return (await listTsigKeys(deps.db, credentialId)).map(publicView);
 }
 
 export async function revokeCredentialTsigKey(
   deps: Deps,
-  actor: Principal,
-  credentialId: number,
-  name: string,
-  ip?: string,
+  { caller, input: { credentialId, name } }: Call<{ credentialId: number; name: string }>,
 ) {
+  const actor = caller.principal;
   const now = deps.clock();
   const row = await inTransaction(deps.db, async (tx) => {
     await manageable(tx, actor, credentialId);
@@ -115,7 +115,7 @@ export async function revokeCredentialTsigKey(
       action: 'tsig_key.revoke',
       subject: `credential:${credentialId}`,
       detail: { name },
-      ip: ip ?? null,
+      ip: caller.ip,
       at: now,
     });
     return revoked;

@@ -19,6 +19,7 @@ import {
 } from '../db/repositories/webhooks.ts';
 import type { Deps } from '../deps.ts';
 import type { WebhookInput } from '../schemas/webhooks.ts';
+import type { Call } from './caller.ts';
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from './errors.ts';
 import type { Principal } from './principal.ts';
 
@@ -37,7 +38,8 @@ async function ownerFor(deps: Deps, actor: Principal, requested: number | undefi
   return requested;
 }
 
-export async function registerWebhook(deps: Deps, actor: Principal, input: WebhookInput, ip?: string) {
+export async function registerWebhook(deps: Deps, { caller, input }: Call<WebhookInput>) {
+  const actor = caller.principal;
   const literal = literalAddress(new URL(input.url));
   if (literal !== null && !webhookTargetAllowed(literal, deps.config.WOL_WEBHOOK_ALLOW))
     throw new InvalidInputError(
@@ -64,7 +66,7 @@ export async function registerWebhook(deps: Deps, actor: Principal, input: Webho
       action: 'webhook.create',
       subject: `webhook:${row.id}`,
       detail: { organisationId, url: input.url },
-      ip: ip ?? null,
+      ip: caller.ip,
       at: now,
     });
     return { ...present(row), lastDelivery: null };
@@ -72,7 +74,8 @@ export async function registerWebhook(deps: Deps, actor: Principal, input: Webho
 }
 
 /** An NCB sees its organisation's webhooks; an admin sees all. Each with its newest delivery attempt. */
-export async function visibleWebhooks(deps: Deps, actor: Principal) {
+export async function visibleWebhooks(deps: Deps, { caller }: Call) {
+  const actor = caller.principal;
   const rows = await activeWebhooks(deps.db, actor.role === 'admin' ? undefined : actor.organisationId);
   const latest = await latestDeliveries(
     deps.db,
@@ -89,7 +92,8 @@ export async function visibleWebhooks(deps: Deps, actor: Principal) {
   });
 }
 
-export async function removeWebhook(deps: Deps, actor: Principal, id: number, ip?: string) {
+export async function removeWebhook(deps: Deps, { caller, input: { id } }: Call<{ id: number }>) {
+  const actor = caller.principal;
   return inTransaction(deps.db, async (tx) => {
     const row = await getWebhook(tx, id);
     const mine = row && (actor.role === 'admin' || row.organisationId === actor.organisationId);
@@ -102,7 +106,7 @@ export async function removeWebhook(deps: Deps, actor: Principal, id: number, ip
       action: 'webhook.delete',
       subject: `webhook:${id}`,
       detail: { organisationId: row.organisationId },
-      ip: ip ?? null,
+      ip: caller.ip,
       at: now,
     });
     return { ...present(revoked), lastDelivery: null };

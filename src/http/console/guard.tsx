@@ -7,8 +7,10 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { deleteCookie, getCookie } from 'hono/cookie';
+import type { Caller } from '../../services/caller.ts';
 import type { Role } from '../../services/principal.ts';
 import { sessionUser } from '../../services/sessions.ts';
+import { requestCaller } from '../auth.ts';
 import type { ConsoleEnv, ConsoleKit } from './env.ts';
 import { errorPage, forbiddenPage } from './failures.tsx';
 import { takeFlash } from './flash.ts';
@@ -112,3 +114,6 @@ export function requireUser(kit: ConsoleKit, ...roles: Role[]): MiddlewareHandle
     await next();
   };
 }
+
+/** The caller of a verb from a page behind the sign-in: the signed-in user, with this request's address and id. */
+export const userCaller = (c: Context<ConsoleEnv>): Caller => requestCaller(c, c.get('user'));

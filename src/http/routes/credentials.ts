@@ -3,7 +3,7 @@ import type { Deps } from '../../deps.ts';
 import { idParam } from '../../schemas/common.ts';
 import { credential, credentialInput, issuedCredential } from '../../schemas/credentials.ts';
 import { issueCredential, revokeCredential, visibleCredentials } from '../../services/credentials.ts';
-import { principalOf, requireRoles } from '../auth.ts';
+import { callerOf, requireRoles } from '../auth.ts';
 import type { App } from '../env.ts';
 import { jsonBody, jsonContent, problems } from '../openapi.ts';
 
@@ -21,7 +21,7 @@ export function registerCredentials(app: App, deps: Deps): void {
       request: { body: jsonBody(credentialInput) },
       responses: { 201: jsonContent(issuedCredential, 'Issued'), ...problems(401, 403, 422) },
     }),
-    async (c) => c.json(await issueCredential(deps, principalOf(c), c.req.valid('json'), c.get('clientIp')), 201),
+    async (c) => c.json(await issueCredential(deps, { caller: callerOf(c), input: c.req.valid('json') }), 201),
   );
 
   app.openapi(
@@ -35,7 +35,8 @@ export function registerCredentials(app: App, deps: Deps): void {
       request: { query: z.object({ limit: z.coerce.number().int().min(1).max(1000).default(200) }) },
       responses: { 200: jsonContent(z.object({ items: z.array(credential) }), 'Credentials'), ...problems(401, 403) },
     }),
-    async (c) => c.json({ items: await visibleCredentials(deps, principalOf(c), c.req.valid('query').limit) }, 200),
+    async (c) =>
+      c.json({ items: await visibleCredentials(deps, { caller: callerOf(c), input: c.req.valid('query') }) }, 200),
   );
 
   app.openapi(
@@ -50,12 +51,10 @@ export function registerCredentials(app: App, deps: Deps): void {
       responses: { 200: jsonContent(credential.omit({}), 'Revoked'), ...problems(401, 403, 404) },
     }),
     async (c) => {
-      const { tokenHash: _hidden, ...row } = await revokeCredential(
-        deps,
-        principalOf(c),
-        c.req.valid('param').id,
-        c.get('clientIp'),
-      );
+      const { tokenHash: _hidden, ...row } = await revokeCredential(deps, {
+        caller: callerOf(c),
+        input: c.req.valid('param'),
+      });
       return c.json(row, 200);
     },
   );

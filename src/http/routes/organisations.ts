@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { Deps } from '../../deps.ts';
 import { organisation, organisationInput } from '../../schemas/organisations.ts';
 import { createOrganisation, visibleOrganisations } from '../../services/organisations.ts';
-import { principalOf, requireRoles } from '../auth.ts';
+import { callerOf, requireRoles } from '../auth.ts';
 import type { App } from '../env.ts';
 import { jsonBody, jsonContent, problems } from '../openapi.ts';
 
@@ -18,7 +18,7 @@ export function registerOrganisations(app: App, deps: Deps): void {
       request: { body: jsonBody(organisationInput) },
       responses: { 201: jsonContent(organisation, 'Created'), ...problems(401, 403, 409, 422) },
     }),
-    async (c) => c.json(await createOrganisation(deps, principalOf(c), c.req.valid('json'), c.get('clientIp')), 201),
+    async (c) => c.json(await createOrganisation(deps, { caller: callerOf(c), input: c.req.valid('json') }), 201),
   );
 
   app.openapi(
@@ -34,6 +34,6 @@ export function registerOrganisations(app: App, deps: Deps): void {
         ...problems(401, 403),
       },
     }),
-    async (c) => c.json({ items: await visibleOrganisations(deps, principalOf(c)) }, 200),
+    async (c) => c.json({ items: await visibleOrganisations(deps, { caller: callerOf(c) }) }, 200),
   );
 }

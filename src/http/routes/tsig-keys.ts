@@ -4,7 +4,7 @@ import type { Deps } from '../../deps.ts';
 import { id } from '../../schemas/common.ts';
 import { issuedTsigKey, tsigKey, tsigKeyInput } from '../../schemas/tsig-keys.ts';
 import { credentialTsigKeys, issueTsigKey, revokeCredentialTsigKey } from '../../services/tsig-keys.ts';
-import { principalOf, requireRoles } from '../auth.ts';
+import { callerOf, requireRoles } from '../auth.ts';
 import type { App } from '../env.ts';
 import { jsonBody, jsonContent, problems } from '../openapi.ts';
 
@@ -33,7 +33,10 @@ export function registerTsigKeys(app: App, deps: Deps): void {
     }),
     async (c) =>
       c.json(
-        await issueTsigKey(deps, principalOf(c), c.req.valid('param').id, c.req.valid('json'), c.get('clientIp')),
+        await issueTsigKey(deps, {
+          caller: callerOf(c),
+          input: { credentialId: c.req.valid('param').id, key: c.req.valid('json') },
+        }),
         201,
       ),
   );
@@ -49,7 +52,10 @@ export function registerTsigKeys(app: App, deps: Deps): void {
       request: { params: credentialParam },
       responses: { 200: jsonContent(z.object({ items: z.array(tsigKey) }), 'TSIG keys'), ...problems(401, 403, 404) },
     }),
-    async (c) => c.json({ items: await credentialTsigKeys(deps, principalOf(c), c.req.valid('param').id) }, 200),
+    async (c) => {
+      const input = { credentialId: c.req.valid('param').id };
+      return c.json({ items: await credentialTsigKeys(deps, { caller: callerOf(c), input }) }, 200);
+    },
   );
 
   app.openapi(
@@ -65,7 +71,7 @@ export function registerTsigKeys(app: App, deps: Deps): void {
     }),
     async (c) => {
       const { id: credentialId, name } = c.req.valid('param');
-      return c.json(await revokeCredentialTsigKey(deps, principalOf(c), credentialId, name, c.get('clientIp')), 200);
+      return c.json(await revokeCredentialTsigKey(deps, { caller: callerOf(c), input: { credentialId, name } }), 200);
     },
   );
 }

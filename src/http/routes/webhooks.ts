@@ -4,7 +4,7 @@ import type { Deps } from '../../deps.ts';
 import { idParam } from '../../schemas/common.ts';
 import { webhook, webhookInput } from '../../schemas/webhooks.ts';
 import { registerWebhook, removeWebhook, visibleWebhooks } from '../../services/webhooks.ts';
-import { principalOf, requireRoles } from '../auth.ts';
+import { callerOf, requireRoles } from '../auth.ts';
 import type { App } from '../env.ts';
 import { jsonBody, jsonContent, problems } from '../openapi.ts';
 
@@ -26,7 +26,7 @@ export function registerWebhooks(app: App, deps: Deps): void {
       request: { body: jsonBody(webhookInput) },
       responses: { 201: jsonContent(webhook, 'Registered'), ...problems(401, 403, 409, 422) },
     }),
-    async (c) => c.json(await registerWebhook(deps, principalOf(c), c.req.valid('json'), c.get('clientIp')), 201),
+    async (c) => c.json(await registerWebhook(deps, { caller: callerOf(c), input: c.req.valid('json') }), 201),
   );
 
   app.openapi(
@@ -39,7 +39,7 @@ export function registerWebhooks(app: App, deps: Deps): void {
       middleware: [owners],
       responses: { 200: jsonContent(z.object({ items: z.array(webhook) }), 'Webhooks'), ...problems(401, 403) },
     }),
-    async (c) => c.json({ items: await visibleWebhooks(deps, principalOf(c)) }, 200),
+    async (c) => c.json({ items: await visibleWebhooks(deps, { caller: callerOf(c) }) }, 200),
   );
 
   app.openapi(
@@ -53,6 +53,6 @@ export function registerWebhooks(app: App, deps: Deps): void {
       request: { params: idParam },
       responses: { 200: jsonContent(webhook, 'Deleted'), ...problems(401, 403, 404) },
     }),
-    async (c) => c.json(await removeWebhook(deps, principalOf(c), c.req.valid('param').id, c.get('clientIp')), 200),
+    async (c) => c.json(await removeWebhook(deps, { caller: callerOf(c), input: c.req.valid('param') }), 200),
   );
 }

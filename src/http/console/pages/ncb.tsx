@@ -13,7 +13,7 @@ import { ncbIspStatus } from '../../../services/distribution.ts';
 import type { ConsoleEnv, ConsoleKit } from '../env.ts';
 import { notFoundPage } from '../failures.tsx';
 import { redirectFailure, redirectWith } from '../flash.ts';
-import { requireUser } from '../guard.tsx';
+import { requireUser, userCaller } from '../guard.tsx';
 import { Badge, CsrfField, count, FieldError, formState, invalid, When } from '../views/components.tsx';
 import { page } from '../views/layout.tsx';
 
@@ -35,7 +35,10 @@ export function registerNcb(ui: Hono<ConsoleEnv>, kit: ConsoleKit): void {
     const user = c.get('user');
     const issued = c.get('flash')?.issued;
     const form = formState(c.get('flash'), 'issue');
-    const [status, keys] = await Promise.all([ncbIspStatus(deps, user), visibleCredentials(deps, user, KEYS_SHOWN)]);
+    const [status, keys] = await Promise.all([
+      ncbIspStatus(deps, user),
+      visibleCredentials(deps, { caller: userCaller(c), input: { limit: KEYS_SHOWN } }),
+    ]);
     const ispName = new Map(status.items.map((i) => [i.organisationId, i.name]));
     const transfers = status.items.flatMap((isp) => isp.zoneTransfers.map((t) => ({ isp: isp.name, t })));
     return page(
@@ -249,7 +252,7 @@ export function registerNcb(ui: Hono<ConsoleEnv>, kit: ConsoleKit): void {
         label: form.label,
         ...(expiresOn ? { expiresAt: expiresOn } : {}),
       });
-      const issued = await issueCredential(deps, c.get('user'), input, c.get('clientIp'));
+      const issued = await issueCredential(deps, { caller: userCaller(c), input });
       return redirectWith(kit, c, '/console/ncb', {
         kind: 'ok',
         text: 'The key is issued.',
@@ -264,7 +267,7 @@ export function registerNcb(ui: Hono<ConsoleEnv>, kit: ConsoleKit): void {
   const visibleKey = async (c: Context<ConsoleEnv>) => {
     const id = credentialId.safeParse(c.req.param('id'));
     if (!id.success) return undefined;
-    const keys = await visibleCredentials(deps, c.get('user'), KEYS_SHOWN);
+    const keys = await visibleCredentials(deps, { caller: userCaller(c), input: { limit: KEYS_SHOWN } });
     return keys.find((k) => k.id === id.data);
   };
 
@@ -302,7 +305,7 @@ export function registerNcb(ui: Hono<ConsoleEnv>, kit: ConsoleKit): void {
   ui.post('/ncb/credentials/:id/revoke', ncb, async (c) => {
     const id = credentialId.safeParse(c.req.param('id'));
     if (!id.success) return notFoundPage(c);
-    await revokeCredential(deps, c.get('user'), id.data, c.get('clientIp'));
+    await revokeCredential(deps, { caller: userCaller(c), input: { id: id.data } });
     return c.redirect('/console/ncb?done=revoked', 303);
   });
 }
