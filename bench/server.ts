@@ -2,10 +2,10 @@
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { generateToken, hashToken } from '../src/core/tokens.ts';
+import type { Role } from '../src/core/vocabulary.ts';
 import { insertCredential } from '../src/db/repositories/credentials.ts';
 import { listOrganisations } from '../src/db/repositories/organisations.ts';
 import type { Deps } from '../src/deps.ts';
-import type { Role } from '../src/services/principal.ts';
 
 export async function serveOnLoopback(fetch: (request: Request) => Response | Promise<Response>) {
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { parseAddressList } from './core/address-list.ts';
 import { cronShapeError } from './core/cron-expression.ts';
 import { parseDuration } from './core/duration.ts';
+import { tokenPattern } from './core/tokens.ts';
 
 const duration = (fallback: string) =>
   z
@@ -141,10 +142,7 @@ export const configSchema = z
     WOL_BOOTSTRAP_ADMIN_TOKEN: optionalString.pipe(
       z
         .string()
-        .regex(
-          /^wol_admin_[A-Za-z0-9_-]{22,}$/,
-          'expected wol_admin_ followed by at least 22 characters of [A-Za-z0-9_-]',
-        )
+        .regex(tokenPattern('admin'), 'expected wol_admin_ followed by at least 22 characters of [A-Za-z0-9_-]')
         .optional(),
     ),
     WOL_PUBLIC_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
@@ -213,7 +211,7 @@ export const configSchema = z
     WOL_UPSTREAM_TOKEN: optionalString.pipe(
       z
         .string()
-        .regex(/^wol_ncb_[A-Za-z0-9_-]{22,}$/, 'expected an ncb key: wol_ncb_ followed by at least 22 characters')
+        .regex(tokenPattern('ncb'), 'expected an ncb key: wol_ncb_ followed by at least 22 characters')
         .optional(),
     ),
     WOL_UPSTREAM_JWKS: upstreamJwks,

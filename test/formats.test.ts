@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import {
-  contentTypes,
   type Entry,
   type Format,
   formats,
   isIpKey,
+  mediaTypes,
   type RenderContext,
   renderArtifact,
 } from '../src/core/formats.ts';
@@ -308,10 +308,10 @@ describe('isIpKey', () => {
   });
 });
 
-describe('contentTypes', () => {
+describe('mediaTypes', () => {
   it('has one per format', () => {
-    expect(Object.keys(contentTypes).sort()).toEqual([...formats].sort());
-    expect(contentTypes.rpz).toBe('text/dns');
-    expect(contentTypes.json).toBe('application/json');
+    expect(Object.keys(mediaTypes).sort()).toEqual([...formats].sort());
+    expect(mediaTypes.rpz).toBe('text/dns');
+    expect(mediaTypes.json).toBe('application/json');
   });
 });

@@ -4,7 +4,8 @@
  * criteria (organisations, countries, exclusion) met, so the lines that fail are the ones
  * this assessment fails by itself.
  */
-import { type ApparentAge, type Criteria, type CriterionResult, evaluate } from './criteria.ts';
+import { type Criteria, type CriterionResult, evaluate } from './criteria.ts';
+import type { ApparentAge } from './vocabulary.ts';
 
 /** The criteria each assessment must meet on its own; the others are about the domain. */
 const PER_ASSESSMENT = new Set(['realChild', 'apparentAge', 'severity', 'onlineWithinDays', 'reportsOnline']);

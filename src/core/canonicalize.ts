@@ -11,10 +11,10 @@
  * block their own customers' routers and services, never an attacker's.
  */
 import { getDomain } from 'tldts';
+import type { Granularity } from './vocabulary.ts';
 import { nonPublicRange } from './webhook-target.ts';
 
 export type HostKind = 'domain' | 'ipv4' | 'ipv6';
-export type Granularity = 'registrable' | 'hostname';
 
 export interface Canonical {
   /** The canonical URL: scheme, host and path, without credentials, port or fragment. */

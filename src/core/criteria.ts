@@ -3,16 +3,14 @@
  * and `now` always give the same verdict and the same explanation, one line per criterion.
  */
 import { z } from 'zod';
-import { apparentAges } from '../db/schema.ts';
+import { type ApparentAge, apparentAges } from './vocabulary.ts';
 
 export const criteriaDefinition = z.strictObject({
   minConfirmingCountries: z.number().int().min(1).max(50),
   minConfirmingOrganisations: z.number().int().min(1).max(50),
   requireRealChild: z.boolean(),
   /** The oldest apparent age that still qualifies; ages are ordered youngest first. */
-  maxApparentAge: z.enum(
-    apparentAges.filter((a) => a !== 'unknown') as ['infant_toddler', 'prepubescent', 'pubescent', 'adult'],
-  ),
+  maxApparentAge: z.enum(apparentAges).exclude(['unknown']),
   minSeverity: z.number().int().min(1).max(10),
   onlineWithinDays: z.number().int().min(1).max(3650),
 });
@@ -28,7 +26,6 @@ export const defaultCriteria: Criteria = {
   onlineWithinDays: 90,
 };
 
-export type ApparentAge = (typeof apparentAges)[number];
 /** Rank of an age for comparisons: younger is lower; `unknown` never qualifies. */
 export const ageRank = (age: ApparentAge): number => (age === 'unknown' ? 99 : apparentAges.indexOf(age));
 

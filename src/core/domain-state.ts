@@ -4,6 +4,9 @@
  */
 export const domainStates = ['listed', 'excluded', 'candidate', 'reported'] as const;
 export type DomainState = (typeof domainStates)[number];
+/** The states a domain listing filters by: a reported key is found without a filter. */
+export const filterableDomainStates = ['listed', 'candidate', 'excluded'] as const satisfies readonly DomainState[];
+export type DomainFilter = (typeof filterableDomainStates)[number];
 
 /** What each state means, in the words the console and the README use. */
 export const domainStateMeaning: Record<DomainState, string> = {

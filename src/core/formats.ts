@@ -30,7 +30,8 @@ export const formats = [
 ] as const;
 export type Format = (typeof formats)[number];
 
-export const contentTypes: Record<Format, string> = {
+/** The HTTP media type each artifact is served as. */
+export const mediaTypes: Record<Format, string> = {
   txt: 'text/plain; charset=utf-8',
   json: 'application/json',
   csv: 'text/csv; charset=utf-8',

@@ -3,10 +3,15 @@
  * key is stored; lookups go by hash, so no stored secret is ever compared byte by byte.
  */
 import { createHash, randomBytes } from 'node:crypto';
+import { type Role, roles } from './vocabulary.ts';
 
-export const TOKEN_PATTERN = /^wol_(reporter|analyst|admin|ncb|isp)_[A-Za-z0-9_-]{22,}$/;
+/** The shape of a key of one of `keyRoles`: the configuration checks a key of one role by it. */
+export const tokenPattern = (...keyRoles: readonly Role[]): RegExp =>
+  new RegExp(`^wol_(?:${keyRoles.join('|')})_[A-Za-z0-9_-]{22,}$`);
 
-export function generateToken(role: string): string {
+export const TOKEN_PATTERN = tokenPattern(...roles);
+
+export function generateToken(role: Role): string {
   return `wol_${role}_${randomBytes(32).toString('base64url')}`;
 }
 

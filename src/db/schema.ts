@@ -1,7 +1,8 @@
 /**
  * The data model (DESIGN section 3). Constraints carry the invariants: one report per
  * (organisation, external_ref), gap-free snapshot versions (each points at version - 1),
- * one assessment per (report, organisation), one active criteria set.
+ * one assessment per (report, organisation), one active criteria set. The sets of values
+ * columns hold come from the core (core/vocabulary.ts, formats.ts, tsig.ts).
  */
 import { sql } from 'drizzle-orm';
 import {
@@ -22,6 +23,23 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import { formats } from '../core/formats.ts';
+import { tsigAlgorithms } from '../core/tsig.ts';
+import {
+  apparentAges,
+  buildOutcomes,
+  contentKinds,
+  delistingStates,
+  exclusionStates,
+  granularities,
+  hashAlgorithms,
+  organisationKinds,
+  roles,
+  signingKeyStates,
+  verdicts,
+  withholdingCategories,
+  withholdingStates,
+} from '../core/vocabulary.ts';
 
 const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({
   dataType: () => 'bytea',
@@ -31,21 +49,6 @@ const at = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' 
 const now = (name: string) => at(name).notNull().defaultNow();
 const oneOf = (column: string, values: readonly string[]) =>
   sql.raw(`${column} in (${values.map((v) => `'${v}'`).join(', ')})`);
-
-export const organisationKinds = ['hotline', 'agency', 'ncb', 'isp', 'operator'] as const;
-export const roles = ['reporter', 'analyst', 'admin', 'ncb', 'isp'] as const;
-export const verdicts = ['confirmed', 'not_confirmed'] as const;
-/** Youngest first: the order is what "maxApparentAge" compares against. */
-export const apparentAges = ['infant_toddler', 'prepubescent', 'pubescent', 'adult', 'unknown'] as const;
-export const contentTypes = ['image', 'video', 'other'] as const;
-export const granularities = ['registrable', 'hostname'] as const;
-export const exclusionStates = ['excluded', 'restored'] as const;
-export const delistingStates = ['open', 'accepted', 'rejected'] as const;
-export const keyStates = ['active', 'retiring', 'retired'] as const;
-export const buildOutcomes = ['changed', 'unchanged', 'skipped', 'failed'] as const;
-export const tsigAlgorithms = ['hmac-sha256', 'hmac-sha512'] as const;
-/** Hashes an assessment may name the classified item by (issue 21); PDQ is Meta's 256-bit perceptual hash. */
-export const hashAlgorithms = ['md5', 'sha1', 'sha256', 'pdq'] as const;
 
 export const organisations = pgTable(
   'organisations',
@@ -128,13 +131,13 @@ export const assessments = pgTable(
     realChild: boolean('real_child').notNull(),
     apparentAge: text('apparent_age', { enum: apparentAges }).notNull(),
     severity: smallint('severity').notNull(),
-    contentType: text('content_type', { enum: contentTypes }),
+    contentType: text('content_type', { enum: contentKinds }),
     note: text('note'),
   },
   (t) => [
     check('assessments_verdict', oneOf('verdict', verdicts)),
     check('assessments_apparent_age', oneOf('apparent_age', apparentAges)),
-    check('assessments_content_type', oneOf('content_type', contentTypes)),
+    check('assessments_content_type', oneOf('content_type', contentKinds)),
     check('assessments_severity', sql`${t.severity} between 1 and 10`),
     // One organisation's assessment of a report counts once: the latest replaces the earlier.
     uniqueIndex('assessments_report_organisation').on(t.reportId, t.organisationId),
@@ -359,7 +362,7 @@ export const artifacts = pgTable(
     version: integer('version')
       .notNull()
       .references(() => snapshots.version),
-    format: text('format').notNull(),
+    format: text('format', { enum: formats }).notNull(),
     bytes: bytea('bytes').notNull(),
     gzip: bytea('gzip').notNull(),
     sha256: text('sha256').notNull(),
@@ -390,13 +393,13 @@ export const signingKeys = pgTable(
     publicJwk: jsonb('public_jwk').notNull(),
     /** Where the private half lives: `file:<name>` under DATA_DIR/keys, or `env:WOL_SIGNING_KEY`. */
     privateRef: text('private_ref').notNull(),
-    state: text('state', { enum: keyStates }).notNull(),
+    state: text('state', { enum: signingKeyStates }).notNull(),
     createdAt: now('created_at'),
     retiringAt: at('retiring_at'),
     retiredAt: at('retired_at'),
   },
   (t) => [
-    check('signing_keys_state', oneOf('state', keyStates)),
+    check('signing_keys_state', oneOf('state', signingKeyStates)),
     uniqueIndex('signing_keys_one_active').on(t.state).where(sql`${t.state} = 'active'`),
   ],
 );
@@ -553,9 +556,6 @@ export const upstreamState = pgTable(
   },
   (t) => [check('upstream_state_singleton', sql`${t.id} = 1`)],
 );
-
-export const withholdingStates = ['withheld', 'lifted'] as const;
-export const withholdingCategories = ['court_order', 'national_law', 'false_positive', 'other'] as const;
 
 /** National withholdings of upstream entries (history kept; the newest row per key is in force). */
 export const withholdings = pgTable(

@@ -8,10 +8,11 @@
  * else. It is the same credential, so the same principal, role, audit and pull records.
  */
 import type { MiddlewareHandler } from 'hono';
+import type { Role } from '../core/vocabulary.ts';
 import type { Deps } from '../deps.ts';
 import type { Caller } from '../services/caller.ts';
 import { authenticateToken } from '../services/credentials.ts';
-import type { Principal, Role } from '../services/principal.ts';
+import type { Principal } from '../services/principal.ts';
 import type { AppEnv } from './env.ts';
 import { HttpProblem, problem } from './problem.ts';
 

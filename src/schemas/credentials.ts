@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { roles } from '../db/schema.ts';
+import { roles } from '../core/vocabulary.ts';
 import { id, isoOut, nullableIsoOut, shortText, timestamp } from './common.ts';
 
 export const credentialInput = z

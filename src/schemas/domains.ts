@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
-import { domainStateMeaning, domainStates } from '../core/domain-state.ts';
-import { apparentAges, granularities, verdicts } from '../db/schema.ts';
+import { domainStateMeaning, domainStates, filterableDomainStates } from '../core/domain-state.ts';
+import { apparentAges, delistingStates, granularities, verdicts } from '../core/vocabulary.ts';
 import { isoOut, nullableIsoOut, text } from './common.ts';
 import { knownContent } from './known.ts';
 
@@ -22,7 +22,7 @@ const domainState = z.enum(domainStates).openapi({ description: stateDescription
 
 export const domainQuery = z.object({
   state: z
-    .enum(['listed', 'candidate', 'excluded'])
+    .enum(filterableDomainStates)
     .optional()
     .openapi({ description: 'one state (reported keys are found without a filter)' }),
   q: text().trim().toLowerCase().max(253).optional().openapi({ description: 'key prefix' }),
@@ -152,7 +152,7 @@ export const delistingRequest = z
     host: z.string(),
     contact: z.string(),
     statement: z.string(),
-    state: z.enum(['open', 'accepted', 'rejected']),
+    state: z.enum(delistingStates),
     createdAt: isoOut,
     decidedBy: z.number().int().nullable(),
     decidedAt: nullableIsoOut,

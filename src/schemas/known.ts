@@ -3,7 +3,7 @@
  * organisations and countries, never who. The same shapes serve the analysts' look-up.
  */
 import { z } from '@hono/zod-openapi';
-import { apparentAges, contentTypes, verdicts } from '../db/schema.ts';
+import { apparentAges, contentKinds, verdicts } from '../core/vocabulary.ts';
 import { text } from './common.ts';
 
 const knownEvidence = z.object({
@@ -32,7 +32,7 @@ export const knownContent = z
         realChild: z.boolean(),
         apparentAge: z.enum(apparentAges),
         severity: z.number().int(),
-        contentType: z.enum(contentTypes).nullable(),
+        contentType: z.enum(contentKinds).nullable(),
       })
       .openapi({ description: 'the most recent of those assessments' }),
   })

@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { organisationKinds } from '../db/schema.ts';
+import { organisationKinds } from '../core/vocabulary.ts';
 import { country, isoOut, shortText } from './common.ts';
 
 export const organisationInput = z

@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { apparentAges, contentTypes, hashAlgorithms, verdicts } from '../db/schema.ts';
+import { apparentAges, contentKinds, type HashAlgorithm, hashAlgorithms, verdicts } from '../core/vocabulary.ts';
 import { isoOut, nullableIsoOut, text, timestamp } from './common.ts';
 import { knownContent, knownSummary } from './known.ts';
 
@@ -8,7 +8,7 @@ export const MAX_BATCH = 10_000;
 export const MAX_CONTENT_HASHES = 16;
 
 /** Hex digits per algorithm: the digests' sizes, and PDQ's 256 bits. */
-const HASH_HEX_LENGTH: Record<(typeof hashAlgorithms)[number], number> = { md5: 32, sha1: 40, sha256: 64, pdq: 64 };
+const HASH_HEX_LENGTH: Record<HashAlgorithm, number> = { md5: 32, sha1: 40, sha256: 64, pdq: 64 };
 
 export const contentHash = z
   .strictObject({
@@ -37,7 +37,7 @@ export const assessmentInput = z
     apparentAge: z.enum(apparentAges),
     severity: z.number().int().min(1).max(10),
     observedOnlineAt: timestamp,
-    contentType: z.enum(contentTypes).optional(),
+    contentType: z.enum(contentKinds).optional(),
     analystRef: text().trim().min(1).max(200).optional(),
     note: text().max(2000).optional(),
     contentHashes,
@@ -104,7 +104,7 @@ export const assessment = z
     realChild: z.boolean(),
     apparentAge: z.enum(apparentAges),
     severity: z.number().int(),
-    contentType: z.enum(contentTypes).nullable(),
+    contentType: z.enum(contentKinds).nullable(),
     observedOnlineAt: isoOut,
     assessedAt: isoOut,
     analystRef: z.string().nullable(),

@@ -1,7 +1,7 @@
 /** TSIG keys of a credential: the request to make one, the once-shown secret, the listing. */
 import { z } from '@hono/zod-openapi';
 import { parseNotifyTarget } from '../core/notify-target.ts';
-import { tsigAlgorithms } from '../db/schema.ts';
+import { tsigAlgorithms } from '../core/tsig.ts';
 import { isoOut, nullableIsoOut } from './common.ts';
 
 const notifyTarget = z

@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { withholdingCategories, withholdingStates } from '../db/schema.ts';
+import { withholdingCategories, withholdingStates } from '../core/vocabulary.ts';
 import { isoOut, text } from './common.ts';
 
 export const withholdingInput = z

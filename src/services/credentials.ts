@@ -4,6 +4,7 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import { generateToken, hashToken, TOKEN_PATTERN } from '../core/tokens.ts';
+import type { OrganisationKind, Role } from '../core/vocabulary.ts';
 import { inTransaction } from '../db/database.ts';
 import { recordAudit } from '../db/repositories/audit.ts';
 import {
@@ -18,7 +19,7 @@ import type { Deps } from '../deps.ts';
 import type { CredentialInput } from '../schemas/credentials.ts';
 import type { Call } from './caller.ts';
 import { ForbiddenError, InvalidInputError, NotFoundError } from './errors.ts';
-import type { Principal, Role } from './principal.ts';
+import type { Principal } from './principal.ts';
 import { cachedPrincipal, forgetPrincipals, touchLater } from './pull-cache.ts';
 import { forgetTsigKeys } from './tsig-keys.ts';
 
@@ -29,7 +30,7 @@ import { forgetTsigKeys } from './tsig-keys.ts';
 const TOUCH_INTERVAL_MS = 60_000;
 
 /** Which organisation kinds may hold which role. */
-const kindsForRole: Record<Role, readonly string[]> = {
+const kindsForRole: Record<Role, readonly OrganisationKind[]> = {
   reporter: ['hotline', 'agency'],
   analyst: ['operator', 'agency', 'hotline'],
   admin: ['operator'],

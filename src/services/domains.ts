@@ -3,9 +3,10 @@
  * restore, hostname policy. Each decision keeps its history and writes an audit row.
  */
 import { assessmentFailures } from '../core/assessment-verdict.ts';
-import { type Canonical, CanonicalizeError, canonicalize, type Granularity } from '../core/canonicalize.ts';
+import { type Canonical, CanonicalizeError, canonicalize } from '../core/canonicalize.ts';
 import { evaluate } from '../core/criteria.ts';
-import { domainState } from '../core/domain-state.ts';
+import { type DomainFilter, domainState } from '../core/domain-state.ts';
+import type { ExclusionState, Granularity } from '../core/vocabulary.ts';
 import { inTransaction, textArray } from '../db/database.ts';
 import { recordAudit } from '../db/repositories/audit.ts';
 import {
@@ -14,7 +15,7 @@ import {
   insertExclusion,
   listDelistingRequests,
 } from '../db/repositories/decisions.ts';
-import { browseDomains, type DomainFilter, evidenceDetail } from '../db/repositories/domains.ts';
+import { browseDomains, evidenceDetail } from '../db/repositories/domains.ts';
 import { aggregateEvidence } from '../db/repositories/evidence.ts';
 import { knownContentOfKey } from '../db/repositories/known.ts';
 import { insertPolicy, policiesInForce, policyHistory, rekeyReports } from '../db/repositories/policies.ts';
@@ -200,7 +201,7 @@ async function decideExclusion(
   deps: Deps,
   actor: Principal,
   listKey: string,
-  state: 'excluded' | 'restored',
+  state: ExclusionState,
   reason: string,
   ip?: string,
 ): Promise<ExclusionDecision> {
@@ -232,7 +233,7 @@ export async function setDomainPolicy(
   deps: Deps,
   actor: Principal,
   listKey: string,
-  input: { granularity: 'registrable' | 'hostname'; reason: string },
+  input: { granularity: Granularity; reason: string },
   ip?: string,
 ): Promise<DomainPolicy> {
   checkListKey(listKey);

@@ -1,12 +1,10 @@
 /** Who is calling: a resolved, unexpired, unrevoked credential and its organisation. */
-import type { roles } from '../db/schema.ts';
-
-export type Role = (typeof roles)[number];
+import type { OrganisationKind, Role } from '../core/vocabulary.ts';
 
 export interface Principal {
   credentialId: number;
   role: Role;
   organisationId: number | null;
-  organisationKind: string | null;
+  organisationKind: OrganisationKind | null;
   country: string | null;
 }

@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { notifyTargetAllowed, parseNotifyTarget } from '../core/notify-target.ts';
 import type { TsigKey } from '../core/tsig.ts';
+import type { Role } from '../core/vocabulary.ts';
 import type { Db } from '../db/database.ts';
 import { inTransaction } from '../db/database.ts';
 import { recordAudit } from '../db/repositories/audit.ts';
@@ -22,7 +23,7 @@ import type { Deps } from '../deps.ts';
 import type { TsigKeyInput } from '../schemas/tsig-keys.ts';
 import type { Call } from './caller.ts';
 import { ConflictError, InvalidInputError, NotFoundError, UnavailableError } from './errors.ts';
-import type { Principal, Role } from './principal.ts';
+import type { Principal } from './principal.ts';
 import { seal, unseal } from './secret-seal.ts';
 
 const KEY_TTL_MS = 1000;

@@ -5,17 +5,15 @@
  * Only a national instance has upstream entries to withhold.
  */
 
+import type { WithholdingCategory, WithholdingState } from '../core/vocabulary.ts';
 import { inTransaction } from '../db/database.ts';
 import { recordAudit } from '../db/repositories/audit.ts';
 import { insertWithholding, withholdingInForce } from '../db/repositories/withholdings.ts';
-import type { withholdingCategories } from '../db/schema.ts';
 import type { Deps } from '../deps.ts';
 import { checkListKey } from './domains.ts';
 import { ConflictError, NotFoundError } from './errors.ts';
 import type { Principal } from './principal.ts';
 import { upstreamOf } from './upstream-sync.ts';
-
-export type WithholdingCategory = (typeof withholdingCategories)[number];
 
 export function withholdDomain(
   deps: Deps,
@@ -38,7 +36,7 @@ async function decide(
   deps: Deps,
   actor: Principal,
   listKey: string,
-  input: { state: 'withheld' | 'lifted'; category: WithholdingCategory | null; reason: string },
+  input: { state: WithholdingState; category: WithholdingCategory | null; reason: string },
   ip?: string,
 ) {
   const row = await inTransaction(deps.db, async (tx) => {

@@ -4,13 +4,10 @@
  */
 import { type SQL, sql } from 'drizzle-orm';
 import type { Criteria } from '../../core/criteria.ts';
-import type { DomainState } from '../../core/domain-state.ts';
+import type { DomainFilter, DomainState } from '../../core/domain-state.ts';
+import type { ApparentAge, Verdict } from '../../core/vocabulary.ts';
 import { type Db, queryRows, textArray } from '../database.ts';
-import type { apparentAges, verdicts } from '../schema.ts';
 import { assessmentCountsSql } from './evidence.ts';
-
-/** The states a browse can filter on ("reported" is every key not in the others: no filter). */
-export type DomainFilter = Exclude<DomainState, 'reported'>;
 
 /** A confirmed assessment of the key (reports alias `r`), as the candidate state means it. */
 const confirmedOn = (key: SQL) =>
@@ -90,9 +87,6 @@ async function anyState(db: Db, where: SQL, limit: number) {
     if (rows.length === limit || rows.length === 0 || Number(rows[0]!.window_rows) < window) return rows.map(toSummary);
   }
 }
-
-type Verdict = (typeof verdicts)[number];
-type ApparentAge = (typeof apparentAges)[number];
 
 /** Assessments shown on a domain page, newest first. */
 const ASSESSMENTS_SHOWN = 100;

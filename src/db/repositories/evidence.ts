@@ -7,8 +7,8 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { Criteria, Evidence } from '../../core/criteria.ts';
 import { ageRank } from '../../core/criteria.ts';
+import { apparentAges } from '../../core/vocabulary.ts';
 import { type Db, queryRows } from '../database.ts';
-import { apparentAges } from '../schema.ts';
 
 const ageRankSql = sql.raw(
   `case a.apparent_age ${apparentAges.map((age) => `when '${age}' then ${ageRank(age)}`).join(' ')} else 99 end`,

@@ -1,6 +1,6 @@
 /** Domain policies (history kept; the newest row per list key is in force). */
 import { desc, eq, inArray, sql } from 'drizzle-orm';
-import type { Granularity } from '../../core/canonicalize.ts';
+import type { Granularity } from '../../core/vocabulary.ts';
 import type { Db } from '../database.ts';
 import { queryRows } from '../database.ts';
 import { domainPolicies, reports } from '../schema.ts';

@@ -3,6 +3,7 @@
  * of version N are the listings with added_version <= N and (removed_version null or > N).
  */
 import { and, asc, desc, eq, gt, gte, isNull, lt, lte, or, sql } from 'drizzle-orm';
+import type { Format } from '../../core/formats.ts';
 import { type Db, queryRows, textArray } from '../database.ts';
 import { artifacts, listings, snapshots, timestamps, type upstreamListings } from '../schema.ts';
 
@@ -122,7 +123,7 @@ export async function insertArtifacts(db: Db, rows: (typeof artifacts.$inferInse
   await db.insert(artifacts).values(rows);
 }
 
-export async function getArtifact(db: Db, version: number, format: string): Promise<ArtifactRow | undefined> {
+export async function getArtifact(db: Db, version: number, format: Format): Promise<ArtifactRow | undefined> {
   const [row] = await db
     .select()
     .from(artifacts)

@@ -7,8 +7,8 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { deleteCookie, getCookie } from 'hono/cookie';
+import type { Role } from '../../core/vocabulary.ts';
 import type { Caller } from '../../services/caller.ts';
-import type { Role } from '../../services/principal.ts';
 import { sessionUser } from '../../services/sessions.ts';
 import { requestCaller } from '../auth.ts';
 import type { ConsoleEnv, ConsoleKit } from './env.ts';

@@ -5,7 +5,7 @@
  */
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { contentTypes, formats } from '../../core/formats.ts';
+import { formats, mediaTypes } from '../../core/formats.ts';
 import type { Deps } from '../../deps.ts';
 import { listChanges } from '../../schemas/list.ts';
 import {
@@ -63,7 +63,7 @@ function artifactResponse(c: Context<AppEnv>, answer: ArtifactAnswer, immutable:
   if (!answer.body) return c.body(null, 304, { ...headers, etag: `"${answer.sha256}"` });
   // Another encoding is another representation: it gets its own strong validator.
   headers.etag = answer.body.gzip ? `"${answer.sha256}+gzip"` : `"${answer.sha256}"`;
-  headers['content-type'] = contentTypes[answer.format];
+  headers['content-type'] = mediaTypes[answer.format];
   headers['content-digest'] = `sha-256=:${base64Digest(answer.body.digest)}:`;
   headers['x-content-sha256'] = answer.sha256;
   if (answer.body.gzip) headers['content-encoding'] = 'gzip';

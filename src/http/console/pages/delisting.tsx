@@ -5,6 +5,7 @@
  */
 import type { Context, Hono } from 'hono';
 import { z } from 'zod';
+import { type DelistingState, delistingStates } from '../../../core/vocabulary.ts';
 import { delistingDecision } from '../../../schemas/domains.ts';
 import { browseDelistingRequests, decideDelisting } from '../../../services/delisting.ts';
 import type { ConsoleEnv, ConsoleKit } from '../env.ts';
@@ -24,8 +25,7 @@ import {
 import { page } from '../views/layout.tsx';
 
 const PAGE_SIZE = 100;
-const tabs = ['open', 'accepted', 'rejected'] as const;
-type Tab = (typeof tabs)[number];
+const tabLabel: Record<DelistingState, string> = { open: 'Open', accepted: 'Accepted', rejected: 'Rejected' };
 
 export function registerDelisting(ui: Hono<ConsoleEnv>, kit: ConsoleKit): void {
   const staff = requireUser(kit, 'analyst', 'admin');
@@ -33,7 +33,9 @@ export function registerDelisting(ui: Hono<ConsoleEnv>, kit: ConsoleKit): void {
 
   const render = async (c: Context<ConsoleEnv>) => {
     const requested = c.req.query('state');
-    const state: Tab = tabs.includes(requested as Tab) ? (requested as Tab) : 'open';
+    const state: DelistingState = delistingStates.includes(requested as DelistingState)
+      ? (requested as DelistingState)
+      : 'open';
     const { items } = await browseDelistingRequests(deps, { state, limit: PAGE_SIZE });
     return page(
       c,
@@ -42,10 +44,10 @@ export function registerDelisting(ui: Hono<ConsoleEnv>, kit: ConsoleKit): void {
         <h1>Delisting requests</h1>
         <nav class="tabs" aria-label="Request states">
           <ul>
-            {tabs.map((tab) => (
+            {delistingStates.map((tab) => (
               <li>
                 <a href={`/console/delisting?state=${tab}`} aria-current={tab === state ? 'page' : undefined}>
-                  {tab === 'open' ? 'Open' : tab === 'accepted' ? 'Accepted' : 'Rejected'}
+                  {tabLabel[tab]}
                 </a>
               </li>
             ))}

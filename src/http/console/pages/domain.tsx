@@ -8,6 +8,7 @@
 import type { Context, Hono } from 'hono';
 import { CanonicalizeError, canonicalize } from '../../../core/canonicalize.ts';
 import { nextBuild } from '../../../core/domain-state.ts';
+import { type Granularity, granularities } from '../../../core/vocabulary.ts';
 import { policyInput, reasonInput } from '../../../schemas/domains.ts';
 import { peopleNamed } from '../../../services/audit.ts';
 import { excludeDomain, lookUpDomain, restoreDomain, setDomainPolicy } from '../../../services/domains.ts';
@@ -89,6 +90,12 @@ const nextBuildText = {
   'leaves out': 'The next build leaves it off the list.',
 } as const;
 
+/** The policy form's choices: what the domain's reports are listed under. */
+const granularityChoice: Record<Granularity, string> = {
+  registrable: 'the registrable domain',
+  hostname: 'each hostname',
+};
+
 /** The decision in force (the newest exclusion or restore) and what the next build does with the domain. */
 function InForce(props: { d: Explanation }) {
   const { d } = props;
@@ -154,12 +161,11 @@ function Actions(props: { d: Explanation; csrf: string; href: string; exclusion:
             <div>
               <label for="granularity">List</label>{' '}
               <select id="granularity" name="granularity">
-                <option value="registrable" selected={policy === 'registrable'}>
-                  the registrable domain
-                </option>
-                <option value="hostname" selected={policy === 'hostname'}>
-                  each hostname
-                </option>
+                {granularities.map((value) => (
+                  <option value={value} selected={policy === value}>
+                    {granularityChoice[value]}
+                  </option>
+                ))}
               </select>
             </div>
             <ReasonField id="policy-reason" state={props.policyForm} />

@@ -7,8 +7,8 @@
  */
 import type { Context, Hono } from 'hono';
 import { CanonicalizeError, canonicalize } from '../../../core/canonicalize.ts';
-import { domainStateMeaning } from '../../../core/domain-state.ts';
-import { contentTypes } from '../../../core/formats.ts';
+import { domainStateMeaning, filterableDomainStates } from '../../../core/domain-state.ts';
+import { mediaTypes } from '../../../core/formats.ts';
 import { domainQuery } from '../../../schemas/domains.ts';
 import { listDomains, lookUpDomain } from '../../../services/domains.ts';
 import type { ConsoleEnv, ConsoleKit } from '../env.ts';
@@ -20,7 +20,6 @@ import { page } from '../views/layout.tsx';
 const PAGE_SIZE = 50;
 /** Rows an export reads per query (the API's largest page). */
 const EXPORT_PAGE_SIZE = 1000;
-const filters = ['listed', 'candidate', 'excluded'] as const;
 
 /**
  * The host a search term names (it has a dot, or a scheme or path, and canonicalizes), worth a
@@ -136,7 +135,7 @@ export function registerDomains(ui: Hono<ConsoleEnv>, kit: ConsoleKit): void {
                 <option value="" selected={!query.state}>
                   Any state
                 </option>
-                {filters.map((value) => (
+                {filterableDomainStates.map((value) => (
                   <option value={value} selected={query.state === value}>
                     {`${value[0]!.toUpperCase()}${value.slice(1)}: ${domainStateMeaning[value]}`}
                   </option>
@@ -212,7 +211,7 @@ export function registerDomains(ui: Hono<ConsoleEnv>, kit: ConsoleKit): void {
   ui.get('/domains.csv', staff, async (c) => {
     const csv = await exportCsv(kit, refs.openQuery(c.req.query('s')));
     return c.body(csv, 200, {
-      'content-type': contentTypes.csv,
+      'content-type': mediaTypes.csv,
       'content-disposition': 'attachment; filename="domains.csv"',
       'cache-control': 'private, no-store',
     });

@@ -7,6 +7,7 @@
  */
 import type { Context, Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import { roles } from '../../../core/vocabulary.ts';
 import { signIn } from '../../../services/sessions.ts';
 import { addressKey } from '../../rate-limit.ts';
 import type { ConsoleEnv, ConsoleKit } from '../env.ts';
@@ -128,7 +129,7 @@ export function registerSignIn(ui: Hono<ConsoleEnv>, kit: ConsoleKit): void {
     return c.redirect(next ?? homeOf(principal.role), 303);
   });
 
-  ui.post('/sign-out', requireUser(kit, 'reporter', 'analyst', 'admin', 'ncb', 'isp'), (c) => {
+  ui.post('/sign-out', requireUser(kit, ...roles), (c) => {
     deleteCookie(c, sessionCookie(isSecure(kit, c)), { path: '/console', secure: isSecure(kit, c) });
     return c.redirect('/console/sign-in?signed-out=1', 303);
   });

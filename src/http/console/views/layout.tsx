@@ -6,7 +6,7 @@ import type { Context } from 'hono';
 import { raw } from 'hono/html';
 import type { Child } from 'hono/jsx';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import type { Role } from '../../../services/principal.ts';
+import type { Role } from '../../../core/vocabulary.ts';
 import type { SessionUser } from '../../../services/sessions.ts';
 import type { ConsoleEnv } from '../env.ts';
 import { cssPath } from '../style.ts';
