@@ -70,6 +70,7 @@ export const reportCreated = z
   .openapi('ReportCreated');
 
 export const itemError = z.object({ code: z.string(), message: z.string(), field: z.string().optional() });
+export type ItemError = z.infer<typeof itemError>;
 
 export const batchItemResult = z
   .object({

@@ -26,13 +26,11 @@ import {
   type ReportInput,
   reportInput,
 } from '../schemas/reports.ts';
+import { futureDateError, parseItems } from './batch.ts';
 import { activeCriteria } from './criteria.ts';
 import { InvalidInputError, NotFoundError } from './errors.ts';
 import { whatIsKnown } from './known.ts';
 import type { Principal } from './principal.ts';
-
-/** Clocks disagree a little; a timestamp further ahead than this is refused as "in the future". */
-export const CLOCK_SKEW_MS = 5 * 60_000;
 
 interface Valid {
   index: number;
@@ -55,44 +53,20 @@ function reportingOrganisation(actor: Principal): number {
   return actor.organisationId;
 }
 
-function futureField(deps: Deps, dates: Record<string, Date | undefined>): string | undefined {
-  const limit = deps.clock().getTime() + CLOCK_SKEW_MS;
-  return Object.entries(dates).find(([, date]) => date && date.getTime() > limit)?.[0];
-}
-
-function assessmentDatesError(deps: Deps, assessment: AssessmentInput, prefix = ''): BatchItemResult['error'] {
-  const field = futureField(deps, { observedOnlineAt: assessment.observedOnlineAt });
-  return field
-    ? { code: 'date_in_future', message: `${prefix}${field} is in the future`, field: `${prefix}${field}` }
-    : undefined;
-}
+const assessmentDatesError = (deps: Deps, assessment: AssessmentInput, prefix = '') =>
+  futureDateError(deps, { observedOnlineAt: assessment.observedOnlineAt }, prefix);
 
 /** Validates every item; returns the valid ones and a rejection for each of the others. */
 async function validate(deps: Deps, organisationId: number, items: readonly unknown[]) {
-  const rejected: BatchItemResult[] = [];
-  const parsed: { index: number; input: ReportInput }[] = [];
-  items.forEach((item, index) => {
-    const result = reportInput.safeParse(item);
-    if (!result.success) {
-      const issue = result.error.issues[0];
-      const field = issue?.path.map(String).join('.') || '(item)';
-      rejected.push({
-        index,
-        status: 'rejected',
-        error: { code: 'validation_failed', message: `${field}: ${issue?.message}`, field },
-      });
-      return;
-    }
-    const input = result.data;
-    const future = futureField(deps, { reportedAt: input.reportedAt, observedOnlineAt: input.observedOnlineAt });
-    const error = future
-      ? { code: 'date_in_future', message: `${future} is in the future`, field: future }
-      : input.assessment && assessmentDatesError(deps, input.assessment, 'assessment.');
-    if (error) rejected.push({ index, status: 'rejected', error });
-    else parsed.push({ index, input });
-  });
+  const { parsed, rejected } = parseItems(
+    items,
+    reportInput,
+    (input) =>
+      futureDateError(deps, { reportedAt: input.reportedAt, observedOnlineAt: input.observedOnlineAt }) ??
+      (input.assessment && assessmentDatesError(deps, input.assessment, 'assessment.')),
+  );
 
-  const canonical = parsed.map(({ index, input }) => ({ index, input, result: canonicalize(input.url) }));
+  const canonical = parsed.map(({ index, item: input }) => ({ index, input, result: canonicalize(input.url) }));
   const domains = new Set<string>();
   for (const { result } of canonical) if (!(result instanceof CanonicalizeError)) domains.add(result.domain);
   const policies = await policiesInForce(deps.db, [...domains]);

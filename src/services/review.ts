@@ -12,15 +12,14 @@ import type { Deps } from '../deps.ts';
 import {
   encodeReviewCursor,
   type ObservationInput,
-  type ObservationItem,
   type ObservationItemResult,
   observationItem,
   type ReviewCursor,
 } from '../schemas/review.ts';
+import { futureDateError, parseItems } from './batch.ts';
 import { activeCriteria } from './criteria.ts';
 import { InvalidInputError, NotFoundError } from './errors.ts';
 import type { Principal } from './principal.ts';
-import { CLOCK_SKEW_MS } from './reports.ts';
 
 const DAY_MS = 86_400_000;
 /** Reports listed per queue item; `reportCount` has them all. */
@@ -35,9 +34,6 @@ function observingOrganisation(actor: Principal): number {
   return actor.organisationId;
 }
 
-const inFuture = (deps: Deps, date: Date) => date.getTime() > deps.clock().getTime() + CLOCK_SKEW_MS;
-const futureError = { code: 'date_in_future', message: 'observedAt is in the future', field: 'observedAt' };
-
 /** Records one observation of any organisation's report. */
 export async function observeReport(
   deps: Deps,
@@ -47,9 +43,10 @@ export async function observeReport(
   ip?: string,
 ) {
   const organisationId = observingOrganisation(actor);
-  if (inFuture(deps, input.observedAt))
-    throw new InvalidInputError(futureError.code, futureError.message, {
-      errors: [{ field: futureError.field, message: futureError.message }],
+  const future = futureDateError(deps, { observedAt: input.observedAt });
+  if (future)
+    throw new InvalidInputError(future.code, future.message, {
+      errors: [{ field: future.field, message: future.message }],
     });
   const observation = await inTransaction(deps.db, async (tx) => {
     if (!(await getReport(tx, reportId))) throw new NotFoundError('unknown_report', `no report ${reportId}`);
@@ -84,21 +81,10 @@ export async function observeReport(
  */
 export async function recordObservations(deps: Deps, actor: Principal, items: readonly unknown[], ip?: string) {
   const organisationId = observingOrganisation(actor);
-  const results: ObservationItemResult[] = [];
-  const parsed: { index: number; item: ObservationItem }[] = [];
-  items.forEach((raw, index) => {
-    const result = observationItem.safeParse(raw);
-    if (!result.success) {
-      const issue = result.error.issues[0];
-      const field = issue?.path.map(String).join('.') || '(item)';
-      results.push({
-        index,
-        status: 'rejected',
-        error: { code: 'validation_failed', message: `${field}: ${issue?.message}`, field },
-      });
-    } else if (inFuture(deps, result.data.observedAt)) results.push({ index, status: 'rejected', error: futureError });
-    else parsed.push({ index, item: result.data });
-  });
+  const { parsed, rejected } = parseItems(items, observationItem, (item) =>
+    futureDateError(deps, { observedAt: item.observedAt }),
+  );
+  const results: ObservationItemResult[] = [...rejected];
 
   await inTransaction(deps.db, async (tx) => {
     const ids = await existingReportIds(
