@@ -16,6 +16,7 @@ import {
 } from '../db/repositories/snapshots.ts';
 import type { Deps } from '../deps.ts';
 import type { ArtifactBody, ArtifactKey } from './artifact-cache.ts';
+import type { Call } from './caller.ts';
 import { ConflictError, GoneError, InvalidInputError, NotFoundError, UnavailableError } from './errors.ts';
 import type { Principal } from './principal.ts';
 import { cachedArtifact, cachedLatest, flushPulls, recordPullLater } from './pull-cache.ts';
@@ -42,7 +43,14 @@ export function parseFormat(format: string): Format {
   return format as Format;
 }
 
-function recordPull(deps: Deps, who: Principal, version: number | null, format: string, status: number, ip: string) {
+function recordPull(
+  deps: Deps,
+  who: Principal,
+  version: number | null,
+  format: string,
+  status: number,
+  ip: string | null,
+) {
   recordPullLater(deps.db, { credentialId: who.credentialId, version, format, status, at: deps.clock(), ip });
   deps.metrics?.pull({ role: who.role, format, status });
 }
@@ -65,14 +73,16 @@ export interface ArtifactRequest {
   /** An If-Modified-Since date, read only without If-None-Match (RFC 9110 section 13.2.2). */
   modifiedSince: Date | null;
   gzip: boolean;
-  ip: string;
 }
 
 /**
  * An artifact, or just "not modified" when `knownSha256` names its digest or, for clients
  * that revalidate by date, the version is no newer than `modifiedSince`.
  */
-export async function pullArtifact(deps: Deps, who: Principal, request: ArtifactRequest): Promise<ArtifactAnswer> {
+export async function pullArtifact(
+  deps: Deps,
+  { caller: { principal: who, ip }, input: request }: Call<ArtifactRequest>,
+): Promise<ArtifactAnswer> {
   const snapshot = await resolveSnapshot(deps, request.version);
   const artifact = await artifactBody(deps, {
     version: snapshot.version,
@@ -86,7 +96,7 @@ export async function pullArtifact(deps: Deps, who: Principal, request: Artifact
     request.knownSha256 !== null
       ? request.knownSha256.includes(artifact.sha256)
       : request.modifiedSince !== null && (await unmodifiedSince(deps, snapshot, request));
-  recordPull(deps, who, snapshot.version, request.format, notModified ? 304 : 200, request.ip);
+  recordPull(deps, who, snapshot.version, request.format, notModified ? 304 : 200, ip);
   const answer = {
     version: snapshot.version,
     format: request.format,
@@ -131,13 +141,16 @@ async function artifactBody(deps: Deps, key: ArtifactKey): Promise<ArtifactBody 
   return body;
 }
 
-export async function pullManifest(deps: Deps, who: Principal, version: VersionSpec, ip: string) {
+export async function pullManifest(
+  deps: Deps,
+  { caller: { principal: who, ip }, input: { version } }: Call<{ version: VersionSpec }>,
+) {
   const snapshot = await resolveSnapshot(deps, version);
   recordPull(deps, who, snapshot.version, 'manifest', 200, ip);
   return { version: snapshot.version, manifest: snapshot.manifest, manifestSha256: snapshot.manifestSha256 };
 }
 
-export async function pullTimestamp(deps: Deps, who: Principal, ip: string) {
+export async function pullTimestamp(deps: Deps, { caller: { principal: who, ip } }: Call) {
   const row = await currentTimestamp(deps.db);
   if (!row) throw new UnavailableError('no_snapshot', 'no version has been built yet');
   recordPull(deps, who, row.version, 'timestamp', 200, ip);
@@ -150,7 +163,10 @@ const RESET_PAGE = 1_000_000;
  * Keys added and removed since `since`, with the newest manifest to check the result
  * against. Older than the kept window (or 0): a reset, whose `added` is the whole list.
  */
-export async function pullChanges(deps: Deps, who: Principal, since: number, ip: string) {
+export async function pullChanges(
+  deps: Deps,
+  { caller: { principal: who, ip }, input: { since } }: Call<{ since: number }>,
+) {
   const latest = await resolveSnapshot(deps, 'latest');
   if (since > latest.version)
     throw new ConflictError(
@@ -177,7 +193,7 @@ export async function pullChanges(deps: Deps, who: Principal, since: number, ip:
 }
 
 /** An NCB's view of the ISPs of its country: the version each last pulled and how far behind it is. */
-export async function ncbIspStatus(deps: Deps, who: Principal) {
+export async function ncbIspStatus(deps: Deps, { caller: { principal: who } }: Call) {
   await flushPulls(deps.db);
   const latest = await latestSnapshot(deps.db);
   const country = who.country ?? '--';

@@ -18,8 +18,8 @@ import {
 import { getSnapshot, latestSnapshot, type SnapshotRow } from '../db/repositories/snapshots.ts';
 import { listingOrdinals, type ObjectVersionRow, objectVersions } from '../db/repositories/taxii.ts';
 import type { Deps } from '../deps.ts';
+import type { Call } from './caller.ts';
 import { ConflictError, NotFoundError } from './errors.ts';
-import type { Principal } from './principal.ts';
 import { cachedLatest, recordPullLater } from './pull-cache.ts';
 
 export const API_ROOT = 'worstof';
@@ -49,15 +49,24 @@ export interface Page<T> {
   last?: Date;
 }
 
-export function recordTaxiiPull(deps: Deps, who: Principal, version: number | null, status: number, ip: string) {
+/** A collection's id and the filters of a request for its objects. */
+interface CollectionQuery {
+  id: string;
+  filters: TaxiiFilters;
+}
+
+export function recordTaxiiPull(
+  deps: Deps,
+  { caller: { principal: who, ip }, input: { version, status } }: Call<{ version: number | null; status: number }>,
+) {
   recordPullLater(deps.db, { credentialId: who.credentialId, version, format: 'taxii', status, at: deps.clock(), ip });
   deps.metrics?.pull({ role: who.role, format: 'taxii', status });
 }
 
 const latest = (deps: Deps) => cachedLatest(deps.db, () => latestSnapshot(deps.db));
 
-export async function taxiiDiscovery(deps: Deps, who: Principal, base: string, ip: string) {
-  recordTaxiiPull(deps, who, (await latest(deps))?.version ?? null, 200, ip);
+export async function taxiiDiscovery(deps: Deps, { caller, input: { base } }: Call<{ base: string }>) {
+  recordTaxiiPull(deps, { caller, input: { version: (await latest(deps))?.version ?? null, status: 200 } });
   const root = `${base}/taxii2/${API_ROOT}/`;
   return {
     title: 'worstof',
@@ -67,8 +76,8 @@ export async function taxiiDiscovery(deps: Deps, who: Principal, base: string, i
   };
 }
 
-export async function taxiiApiRoot(deps: Deps, who: Principal, ip: string) {
-  recordTaxiiPull(deps, who, (await latest(deps))?.version ?? null, 200, ip);
+export async function taxiiApiRoot(deps: Deps, { caller }: Call) {
+  recordTaxiiPull(deps, { caller, input: { version: (await latest(deps))?.version ?? null, status: 200 } });
   return {
     title: LIST_NAME,
     description: 'Read-only: one collection, the list',
@@ -86,8 +95,8 @@ const collection = () => ({
   media_types: [STIX_MEDIA_TYPE],
 });
 
-export async function taxiiCollections(deps: Deps, who: Principal, ip: string) {
-  recordTaxiiPull(deps, who, (await latest(deps))?.version ?? null, 200, ip);
+export async function taxiiCollections(deps: Deps, { caller }: Call) {
+  recordTaxiiPull(deps, { caller, input: { version: (await latest(deps))?.version ?? null, status: 200 } });
   return { collections: [collection()] };
 }
 
@@ -96,9 +105,9 @@ function requireCollection(id: string) {
     throw new NotFoundError('unknown_collection', `there is no collection ${JSON.stringify(id)}`);
 }
 
-export async function taxiiCollection(deps: Deps, who: Principal, id: string, ip: string) {
+export async function taxiiCollection(deps: Deps, { caller, input: { id } }: Call<{ id: string }>) {
   requireCollection(id);
-  recordTaxiiPull(deps, who, (await latest(deps))?.version ?? null, 200, ip);
+  recordTaxiiPull(deps, { caller, input: { version: (await latest(deps))?.version ?? null, status: 200 } });
   return collection();
 }
 
@@ -201,17 +210,17 @@ const mapPage = <T>(page: Page<ObjectVersionRow>, map: (row: ObjectVersionRow) =
   items: page.items.map(map),
 });
 
-export async function taxiiObjects(deps: Deps, who: Principal, id: string, filters: TaxiiFilters, ip: string) {
+export async function taxiiObjects(deps: Deps, { caller, input: { id, filters } }: Call<CollectionQuery>) {
   requireCollection(id);
   const { rows, asOf } = await readPage(deps, filters);
-  recordTaxiiPull(deps, who, asOf, 200, ip);
+  recordTaxiiPull(deps, { caller, input: { version: asOf, status: 200 } });
   return mapPage(rows, stixObject);
 }
 
-export async function taxiiManifest(deps: Deps, who: Principal, id: string, filters: TaxiiFilters, ip: string) {
+export async function taxiiManifest(deps: Deps, { caller, input: { id, filters } }: Call<CollectionQuery>) {
   requireCollection(id);
   const { rows, asOf } = await readPage(deps, filters);
-  recordTaxiiPull(deps, who, asOf, 200, ip);
+  recordTaxiiPull(deps, { caller, input: { version: asOf, status: 200 } });
   return mapPage(rows, (row) => ({
     id: idOf(row),
     date_added: row.dateAdded.toISOString(),
@@ -232,27 +241,22 @@ async function oneObject(deps: Deps, id: string, objectId: string, filters: Taxi
 
 export async function taxiiObject(
   deps: Deps,
-  who: Principal,
-  id: string,
-  objectId: string,
-  filters: TaxiiFilters,
-  ip: string,
+  { caller, input: { id, objectId, filters } }: Call<CollectionQuery & { objectId: string }>,
 ) {
   const { rows, asOf } = await oneObject(deps, id, objectId, filters);
-  recordTaxiiPull(deps, who, asOf, 200, ip);
+  recordTaxiiPull(deps, { caller, input: { version: asOf, status: 200 } });
   return mapPage(rows, stixObject);
 }
 
 export async function taxiiVersions(
   deps: Deps,
-  who: Principal,
-  id: string,
-  objectId: string,
-  filters: Omit<TaxiiFilters, 'versions'>,
-  ip: string,
+  {
+    caller,
+    input: { id, objectId, filters },
+  }: Call<{ id: string; objectId: string; filters: Omit<TaxiiFilters, 'versions'> }>,
 ) {
   const all = { all: true, first: false, last: false, at: [] };
   const { rows, asOf } = await oneObject(deps, id, objectId, { ...filters, versions: all });
-  recordTaxiiPull(deps, who, asOf, 200, ip);
+  recordTaxiiPull(deps, { caller, input: { version: asOf, status: 200 } });
   return mapPage(rows, (row) => row.modified.toISOString());
 }

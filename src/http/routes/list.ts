@@ -17,7 +17,7 @@ import {
   pullTimestamp,
   type VersionSpec,
 } from '../../services/distribution.ts';
-import { principalOf, requirePullRoles } from '../auth.ts';
+import { callerOf, requirePullRoles } from '../auth.ts';
 import type { App, AppEnv } from '../env.ts';
 import { jsonContent, problems } from '../openapi.ts';
 import { HttpProblem, problem } from '../problem.ts';
@@ -86,7 +86,7 @@ export function registerList(app: App, deps: Deps): void {
       responses: { 200: text('The manifest', JOSE), ...problems(401, 403, 503) },
     }),
     async (c) => {
-      const m = await pullManifest(deps, principalOf(c), 'latest', c.get('clientIp'));
+      const m = await pullManifest(deps, { caller: callerOf(c), input: { version: 'latest' } });
       return c.body(m.manifest, 200, {
         'content-type': JOSE,
         etag: `"${m.manifestSha256}"`,
@@ -108,7 +108,7 @@ export function registerList(app: App, deps: Deps): void {
       responses: { 200: text('The timestamp', JOSE), ...problems(401, 403, 503) },
     }),
     async (c) => {
-      const t = await pullTimestamp(deps, principalOf(c), c.get('clientIp'));
+      const t = await pullTimestamp(deps, { caller: callerOf(c) });
       return c.body(t.jws, 200, {
         'content-type': JOSE,
         'x-list-version': String(t.version),
@@ -142,7 +142,7 @@ export function registerList(app: App, deps: Deps): void {
       },
     }),
     async (c) => {
-      const changes = await pullChanges(deps, principalOf(c), c.req.valid('query').since, c.get('clientIp'));
+      const changes = await pullChanges(deps, { caller: callerOf(c), input: c.req.valid('query') });
       return c.json(changes, 200, { 'x-list-version': String(changes.toVersion), 'cache-control': REVALIDATE });
     },
   );
@@ -168,7 +168,7 @@ export function registerList(app: App, deps: Deps): void {
       responses: { 200: text('The manifest', JOSE), ...problems(400, 401, 403, 404) },
     }),
     async (c) => {
-      const m = await pullManifest(deps, principalOf(c), c.req.valid('param').version, c.get('clientIp'));
+      const m = await pullManifest(deps, { caller: callerOf(c), input: c.req.valid('param') });
       return c.body(m.manifest, 200, {
         'content-type': JOSE,
         etag: `"${m.manifestSha256}"`,
@@ -207,13 +207,15 @@ export function registerList(app: App, deps: Deps): void {
       const version: VersionSpec = name === 'latest' ? 'latest' : Number(name);
       if (version !== 'latest' && !Number.isSafeInteger(version))
         throw new HttpProblem(problem(400, 'bad_version', 'bad version'));
-      const answer = await pullArtifact(deps, principalOf(c), {
-        version,
-        format: parseFormat(extension),
-        knownSha256: requestedDigests(c.req.header('if-none-match')),
-        modifiedSince: modifiedSince(c.req.header('if-modified-since')),
-        gzip: acceptsGzip(c.req.header('accept-encoding')),
-        ip: c.get('clientIp'),
+      const answer = await pullArtifact(deps, {
+        caller: callerOf(c),
+        input: {
+          version,
+          format: parseFormat(extension),
+          knownSha256: requestedDigests(c.req.header('if-none-match')),
+          modifiedSince: modifiedSince(c.req.header('if-modified-since')),
+          gzip: acceptsGzip(c.req.header('accept-encoding')),
+        },
       });
       return artifactResponse(c, answer, version !== 'latest') as never;
     },

@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { Deps } from '../../deps.ts';
 import { nullableIsoOut } from '../../schemas/common.ts';
 import { ncbIspStatus, ncbSyncStatus } from '../../services/distribution.ts';
-import { principalOf, requireRoles } from '../auth.ts';
+import { callerOf, requireRoles } from '../auth.ts';
 import type { App } from '../env.ts';
 import { jsonContent, problems } from '../openapi.ts';
 
@@ -83,6 +83,6 @@ export function registerNcb(app: App, deps: Deps): void {
       middleware: [requireRoles(deps, 'ncb')],
       responses: { 200: jsonContent(ispStatus, 'ISP pull status'), ...problems(401, 403) },
     }),
-    async (c) => c.json(await ncbIspStatus(deps, principalOf(c)), 200),
+    async (c) => c.json(await ncbIspStatus(deps, { caller: callerOf(c) }), 200),
   );
 }

@@ -23,7 +23,7 @@ import {
   taxiiObjects,
   taxiiVersions,
 } from '../../services/taxii.ts';
-import { principalOf, requirePullRoles } from '../auth.ts';
+import { callerOf, requestCaller, requirePullRoles } from '../auth.ts';
 import type { App, AppEnv } from '../env.ts';
 import { HttpProblem, problem } from '../problem.ts';
 
@@ -65,7 +65,7 @@ function taxiiErrors(deps: Deps): MiddlewareHandler<AppEnv> {
     const status = range ? 416 : c.res.status;
     const principal = c.get('principal');
     // A failed request of a known key is a pull too (a success is recorded by its service verb).
-    if (principal) recordTaxiiPull(deps, principal, null, status, c.get('clientIp'));
+    if (principal) recordTaxiiPull(deps, { caller: requestCaller(c, principal), input: { version: null, status } });
     const message = {
       title: range ? 'Requested range not satisfiable' : String(body.title ?? 'Error'),
       ...(typeof body.detail === 'string' ? { description: body.detail } : {}),
@@ -142,7 +142,7 @@ export function registerTaxii(app: App, deps: Deps): void {
       ...route('/taxii2/', 'getTaxiiDiscovery', 'TAXII 2.1 discovery: the API root'),
       responses: { 200: taxiiContent(schemas.discovery, 'The discovery resource'), ...errors(401, 403, 406) },
     }),
-    async (c) => send(c, await taxiiDiscovery(deps, principalOf(c), base(c), c.get('clientIp'))) as never,
+    async (c) => send(c, await taxiiDiscovery(deps, { caller: callerOf(c), input: { base: base(c) } })) as never,
   );
 
   app.openapi(
@@ -150,7 +150,7 @@ export function registerTaxii(app: App, deps: Deps): void {
       ...route(`${ROOT}/`, 'getTaxiiApiRoot', 'The TAXII 2.1 API root'),
       responses: { 200: taxiiContent(schemas.apiRoot, 'The API root resource'), ...errors(401, 403, 406) },
     }),
-    async (c) => send(c, await taxiiApiRoot(deps, principalOf(c), c.get('clientIp'))) as never,
+    async (c) => send(c, await taxiiApiRoot(deps, { caller: callerOf(c) })) as never,
   );
 
   app.openapi(
@@ -158,7 +158,7 @@ export function registerTaxii(app: App, deps: Deps): void {
       ...route(`${ROOT}/collections/`, 'getTaxiiCollections', 'The collections: one, the list'),
       responses: { 200: taxiiContent(schemas.collections, 'The collections resource'), ...errors(401, 403, 406) },
     }),
-    async (c) => send(c, await taxiiCollections(deps, principalOf(c), c.get('clientIp'))) as never,
+    async (c) => send(c, await taxiiCollections(deps, { caller: callerOf(c) })) as never,
   );
 
   app.openapi(
@@ -170,7 +170,7 @@ export function registerTaxii(app: App, deps: Deps): void {
     async (c) =>
       send(
         c,
-        await taxiiCollection(deps, principalOf(c), c.req.valid('param').collectionId, c.get('clientIp')),
+        await taxiiCollection(deps, { caller: callerOf(c), input: { id: c.req.valid('param').collectionId } }),
       ) as never,
   );
 
@@ -185,13 +185,10 @@ export function registerTaxii(app: App, deps: Deps): void {
       },
     }),
     async (c) => {
-      const page = await taxiiObjects(
-        deps,
-        principalOf(c),
-        c.req.valid('param').collectionId,
-        filtersOf(c.req.valid('query')),
-        c.get('clientIp'),
-      );
+      const page = await taxiiObjects(deps, {
+        caller: callerOf(c),
+        input: { id: c.req.valid('param').collectionId, filters: filtersOf(c.req.valid('query')) },
+      });
       return sendPage(c, page, 'objects') as never;
     },
   );
@@ -210,13 +207,10 @@ export function registerTaxii(app: App, deps: Deps): void {
       },
     }),
     async (c) => {
-      const page = await taxiiManifest(
-        deps,
-        principalOf(c),
-        c.req.valid('param').collectionId,
-        filtersOf(c.req.valid('query')),
-        c.get('clientIp'),
-      );
+      const page = await taxiiManifest(deps, {
+        caller: callerOf(c),
+        input: { id: c.req.valid('param').collectionId, filters: filtersOf(c.req.valid('query')) },
+      });
       return sendPage(c, page, 'objects') as never;
     },
   );
@@ -236,14 +230,10 @@ export function registerTaxii(app: App, deps: Deps): void {
     }),
     async (c) => {
       const { collectionId, objectId } = c.req.valid('param');
-      const page = await taxiiObject(
-        deps,
-        principalOf(c),
-        collectionId,
-        objectId,
-        filtersOf(c.req.valid('query')),
-        c.get('clientIp'),
-      );
+      const page = await taxiiObject(deps, {
+        caller: callerOf(c),
+        input: { id: collectionId, objectId, filters: filtersOf(c.req.valid('query')) },
+      });
       return sendPage(c, page, 'objects') as never;
     },
   );
@@ -263,14 +253,10 @@ export function registerTaxii(app: App, deps: Deps): void {
     }),
     async (c) => {
       const { collectionId, objectId } = c.req.valid('param');
-      const page = await taxiiVersions(
-        deps,
-        principalOf(c),
-        collectionId,
-        objectId,
-        filtersOf(c.req.valid('query')),
-        c.get('clientIp'),
-      );
+      const page = await taxiiVersions(deps, {
+        caller: callerOf(c),
+        input: { id: collectionId, objectId, filters: filtersOf(c.req.valid('query')) },
+      });
       return sendPage(c, page, 'versions') as never;
     },
   );

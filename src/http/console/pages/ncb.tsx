@@ -36,7 +36,7 @@ export function registerNcb(ui: Hono<ConsoleEnv>, kit: ConsoleKit): void {
     const issued = c.get('flash')?.issued;
     const form = formState(c.get('flash'), 'issue');
     const [status, keys] = await Promise.all([
-      ncbIspStatus(deps, user),
+      ncbIspStatus(deps, { caller: userCaller(c) }),
       visibleCredentials(deps, { caller: userCaller(c), input: { limit: KEYS_SHOWN } }),
     ]);
     const ispName = new Map(status.items.map((i) => [i.organisationId, i.name]));
@@ -274,7 +274,7 @@ export function registerNcb(ui: Hono<ConsoleEnv>, kit: ConsoleKit): void {
   ui.get('/ncb/credentials/:id/revoke', ncb, async (c) => {
     const key = await visibleKey(c);
     if (!key) return notFoundPage(c);
-    const status = await ncbIspStatus(deps, c.get('user'));
+    const status = await ncbIspStatus(deps, { caller: userCaller(c) });
     const isp = status.items.find((i) => i.organisationId === key.organisationId)?.name ?? 'the ISP';
     return page(
       c,
