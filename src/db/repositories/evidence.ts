@@ -9,6 +9,7 @@ import type { Criteria, Evidence } from '../../core/criteria.ts';
 import { ageRank } from '../../core/criteria.ts';
 import { apparentAges } from '../../core/vocabulary.ts';
 import { type Db, queryRows } from '../database.ts';
+import { latestObservations } from './observations.ts';
 
 const ageRankSql = sql.raw(
   `case a.apparent_age ${apparentAges.map((age) => `when '${age}' then ${ageRank(age)}`).join(' ')} else 99 end`,
@@ -74,16 +75,12 @@ export function evidenceQuery(criteria: Criteria, now: Date, listKeys?: SQL, opt
       ? sql`select r.id, r.list_key from unnest(${listKeys}) w(k)
             cross join lateral (select r.id, ${key} as list_key from reports r where ${key} = w.k offset 0) r`
       : sql`select r.id, ${key} as list_key from reports r where ${key} = any(${listKeys})`;
-  const observed = listKeys ? sql`where o.report_id in (select id from selected)` : sql``;
+  const observed = listKeys ? sql`o.report_id in (select id from selected)` : sql`true`;
   const excludedKeys = listKeys ? sql`where list_key = any(${listKeys})` : sql``;
   const online = options.countOffline ? sql`true` : sql`coalesce(lo.online, true)`;
   return sql`
     with selected as (${selected}),
-    latest_observation as (
-      select distinct on (o.report_id) o.report_id, o.online
-      from observations o ${observed}
-      order by o.report_id, o.observed_at desc, o.id desc
-    ),
+    latest_observation as (${latestObservations(observed)}),
     counted as (
       select r.id, r.list_key, ${online} as online
       from selected r left join latest_observation lo on lo.report_id = r.id

@@ -1,5 +1,8 @@
-/** Observations of reports: a review that found the material gone, or back. Inserts are set-based. */
-import { sql } from 'drizzle-orm';
+/**
+ * Observations of reports: a review that found the material gone, or back. Inserts are
+ * set-based. A report's latest observation says whether it still counts.
+ */
+import { type SQL, sql } from 'drizzle-orm';
 import { type Db, intArray, queryRows } from '../database.ts';
 import { observations } from '../schema.ts';
 
@@ -7,6 +10,16 @@ export type NewObservation = typeof observations.$inferInsert;
 export type ObservationRow = typeof observations.$inferSelect;
 
 const CHUNK = 1000;
+
+/**
+ * The latest observation (alias `o`: report_id, online, observed_at) of each report that
+ * `where` selects: the newest observed, the later recorded on a tie. The evidence aggregate
+ * reads it for a set of reports, the re-check queue per report (`o.report_id = r.id`, laterally).
+ */
+export const latestObservations = (where: SQL): SQL => sql`
+  select distinct on (o.report_id) o.report_id, o.online, o.observed_at
+  from observations o where ${where}
+  order by o.report_id, o.observed_at desc, o.id desc`;
 
 export async function insertObservations(db: Db, rows: readonly NewObservation[]): Promise<ObservationRow[]> {
   const written: ObservationRow[] = [];

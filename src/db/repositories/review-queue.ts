@@ -11,6 +11,7 @@ import { type SQL, sql } from 'drizzle-orm';
 import type { Criteria } from '../../core/criteria.ts';
 import { type Db, queryRows, textArray } from '../database.ts';
 import { itemQualifiesSql } from './evidence.ts';
+import { latestObservations } from './observations.ts';
 
 /** The smallest bigint: the sort key of a domain with no confirmation at all (oldest of all). */
 const NEVER = '-9223372036854775808';
@@ -31,10 +32,7 @@ const countedReports = (listKeys?: SQL) => sql`
   select r.id, r.list_key, r.organisation_id, r.url_canonical, lo.observed_at as online_observed_at
   from listings l
   join reports r on r.list_key = l.list_key
-  left join lateral (
-    select o.online, o.observed_at from observations o
-    where o.report_id = r.id order by o.observed_at desc, o.id desc limit 1
-  ) lo on true
+  left join lateral (${latestObservations(sql`o.report_id = r.id`)}) lo on true
   where l.removed_version is null and coalesce(lo.online, true)
   ${listKeys ? sql`and l.list_key = any(${listKeys})` : sql``}`;
 
