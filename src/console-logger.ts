@@ -4,11 +4,13 @@
  * redaction: a token or an Authorization header never reaches a log, nor a failed statement's
  * SQL or parameters (errors are shaped by logged-error.ts, as logger.ts does).
  */
+import type { Config } from './config.ts';
 import { loggedError } from './logged-error.ts';
 import type { LogFn, Logger } from './logger.ts';
 
-const LEVELS = { debug: 20, info: 30, warn: 40, error: 50, silent: Number.POSITIVE_INFINITY } as const;
-export type LogLevel = keyof typeof LEVELS;
+/** The levels LOG_LEVEL names (config.ts), as pino numbers them. */
+export type LogLevel = Config['LOG_LEVEL'];
+const LEVELS: Record<LogLevel, number> = { debug: 20, info: 30, warn: 40, error: 50, silent: Number.POSITIVE_INFINITY };
 
 const REDACTED = new Set(['token', 'authorization']);
 

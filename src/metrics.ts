@@ -6,7 +6,7 @@
  * Label values are drawn from small, fixed sets (route patterns, roles, formats, status codes,
  * error codes): never a path, a URL, a domain or a token, so a label can reveal no listed domain.
  */
-export type BuildOutcome = 'changed' | 'unchanged' | 'failed';
+import type { BuildOutcome } from './core/vocabulary.ts';
 
 export interface Metrics {
   /** One answered request: `route` is the matched pattern (`/v1/list/:file`) or `unmatched`. */

@@ -51,5 +51,9 @@ export type SigningKeyState = (typeof signingKeyStates)[number];
 /** The states of the keys the JWK Set publishes. */
 export const publishedKeyStates = ['active', 'retiring'] as const satisfies readonly SigningKeyState[];
 
+/** How a pull was served by zone transfer (a pull over HTTP has none). */
+export const zoneTransferTypes = ['axfr', 'ixfr'] as const;
+export type ZoneTransferType = (typeof zoneTransferTypes)[number];
+
 export const buildOutcomes = ['changed', 'unchanged', 'skipped', 'failed'] as const;
 export type BuildOutcome = (typeof buildOutcomes)[number];

@@ -39,6 +39,7 @@ import {
   verdicts,
   withholdingCategories,
   withholdingStates,
+  zoneTransferTypes,
 } from '../core/vocabulary.ts';
 
 const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({
@@ -445,7 +446,7 @@ export const pulls = pgTable(
     at: now('at'),
     ip: text('ip'),
     /** How it was served: null over HTTP, `axfr` or `ixfr` by zone transfer. */
-    via: text('via'),
+    via: text('via', { enum: zoneTransferTypes }),
   },
   (t) => [index('pulls_credential').on(t.credentialId, t.at)],
 );

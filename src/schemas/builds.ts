@@ -1,5 +1,6 @@
 /** The build's answers: what POST /v1/builds made and the runs GET /v1/builds lists. */
 import { z } from '@hono/zod-openapi';
+import { buildOutcomes } from '../core/vocabulary.ts';
 import { isoOut } from './common.ts';
 
 export const timeToListing = z
@@ -33,7 +34,7 @@ export const buildRun = z.object({
   trigger: z.string(),
   startedAt: isoOut,
   durationMs: z.number().int(),
-  outcome: z.enum(['changed', 'unchanged', 'skipped', 'failed']),
+  outcome: z.enum(buildOutcomes),
   version: z.number().int().nullable(),
   added: z.number().int(),
   removed: z.number().int(),

@@ -5,6 +5,7 @@
  */
 import { CanonicalizeError, canonicalize } from '../core/canonicalize.ts';
 import { sha256Hex } from '../core/tokens.ts';
+import type { DelistingState } from '../core/vocabulary.ts';
 import { inTransaction } from '../db/database.ts';
 import { recordAudit } from '../db/repositories/audit.ts';
 import {
@@ -59,7 +60,7 @@ export async function requestDelisting(
 
 export async function browseDelistingRequests(
   deps: Deps,
-  query: { state?: 'open' | 'accepted' | 'rejected' | undefined; limit: number },
+  query: { state?: DelistingState | undefined; limit: number },
 ) {
   const items = await listDelistingRequests(deps.db, { state: query.state, limit: query.limit });
   // Whether each requested domain is listed now: what an analyst weighs first.

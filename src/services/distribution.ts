@@ -4,6 +4,7 @@
  * Every pull is recorded (credential, version, format, status).
  */
 import { type Format, formats } from '../core/formats.ts';
+import type { ZoneTransferType } from '../core/vocabulary.ts';
 import { ispZoneTransfers, pullStatus } from '../db/repositories/pulls.ts';
 import {
   changesBetween,
@@ -209,7 +210,7 @@ export async function ncbIspStatus(deps: Deps, { caller: { principal: who } }: C
     ixfr: Number(t.ixfr),
     serial: t.serial,
     versionsBehind: behind(t.serial),
-    lastVia: t.last_via as 'axfr' | 'ixfr' | null,
+    lastVia: t.last_via as ZoneTransferType | null,
     lastAt: t.last_at === null ? null : new Date(t.last_at),
   }));
   return {

@@ -7,6 +7,7 @@
 import * as dnsPacket from 'dns-packet';
 import { axfrRecords, ixfrRecords, parseRpz, policyRecords, transferMessages, type Zone } from '../core/rpz-zone.ts';
 import { canonical, checkRequest, readTsig, signer, unsignedError } from '../core/tsig.ts';
+import type { ZoneTransferType } from '../core/vocabulary.ts';
 import type { Db } from '../db/database.ts';
 import { changesBetween, getArtifact, latestSnapshot, type SnapshotRow } from '../db/repositories/snapshots.ts';
 import type { Deps } from '../deps.ts';
@@ -21,7 +22,7 @@ export class MalformedRequestError extends Error {
   override name = 'MalformedRequestError';
 }
 
-export type Outcome = 'axfr' | 'ixfr' | 'soa' | 'refused' | 'notauth' | 'servfail';
+export type Outcome = ZoneTransferType | 'soa' | 'refused' | 'notauth' | 'servfail';
 
 export interface DnsAnswer {
   messages: Buffer[];
@@ -162,7 +163,7 @@ async function zoneOf(deps: Deps, latest: SnapshotRow, origin: string): Promise<
 }
 
 /** A transfer is a pull; `served` false for an IXFR answered "you are current" (304: still its currency). */
-function record(deps: Deps, key: ResolvedTsigKey, version: number, via: 'axfr' | 'ixfr', ip: string, served: boolean) {
+function record(deps: Deps, key: ResolvedTsigKey, version: number, via: ZoneTransferType, ip: string, served: boolean) {
   recordPullLater(deps.db, {
     credentialId: key.credentialId,
     version,

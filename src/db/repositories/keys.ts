@@ -1,5 +1,6 @@
 /** Signing keys: public halves and where each private half lives. */
 import { and, desc, eq, inArray, isNotNull, lt, sql } from 'drizzle-orm';
+import { publishedKeyStates } from '../../core/vocabulary.ts';
 import type { Db } from '../database.ts';
 import { signingKeys, snapshots } from '../schema.ts';
 
@@ -14,7 +15,7 @@ export async function publishedKeyRows(db: Db): Promise<KeyRow[]> {
   return db
     .select()
     .from(signingKeys)
-    .where(inArray(signingKeys.state, ['active', 'retiring']))
+    .where(inArray(signingKeys.state, [...publishedKeyStates]))
     .orderBy(desc(signingKeys.createdAt));
 }
 

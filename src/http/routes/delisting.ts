@@ -1,5 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
+import { delistingStates } from '../../core/vocabulary.ts';
 import type { Deps } from '../../deps.ts';
 import {
   delistingDecision,
@@ -69,7 +70,7 @@ export function registerDelisting(app: App, deps: Deps): void {
       middleware: [analysts],
       request: {
         query: z.object({
-          state: z.enum(['open', 'accepted', 'rejected']).optional(),
+          state: z.enum(delistingStates).optional(),
           limit: z.coerce.number().int().min(1).max(1000).default(100),
         }),
       },

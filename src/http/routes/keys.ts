@@ -1,5 +1,6 @@
 /** GET /.well-known/jwks.json: the public keys (active and retiring) that sign manifests. Never a private half. */
 import { createRoute, z } from '@hono/zod-openapi';
+import { publishedKeyStates } from '../../core/vocabulary.ts';
 import type { Deps } from '../../deps.ts';
 import { publishedJwks } from '../../services/keys.ts';
 import type { App } from '../env.ts';
@@ -12,7 +13,7 @@ const jwk = z.object({
   kid: z.string(),
   alg: z.literal('EdDSA'),
   use: z.literal('sig'),
-  status: z.enum(['active', 'retiring']),
+  status: z.enum(publishedKeyStates),
 });
 
 export function registerKeys(app: App, deps: Deps): void {

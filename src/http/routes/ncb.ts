@@ -1,4 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { zoneTransferTypes } from '../../core/vocabulary.ts';
 import type { Deps } from '../../deps.ts';
 import { nullableIsoOut } from '../../schemas/common.ts';
 import { ncbIspStatus, ncbSyncStatus } from '../../services/distribution.ts';
@@ -35,7 +36,7 @@ export const ispStatus = z.object({
             .nullable()
             .openapi({ description: 'the newest version it has transferred or been told is current; null: none yet' }),
           versionsBehind: z.number().int().nullable(),
-          lastVia: z.enum(['axfr', 'ixfr']).nullable(),
+          lastVia: z.enum(zoneTransferTypes).nullable(),
           lastAt: nullableIsoOut,
         }),
       ),
