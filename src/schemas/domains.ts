@@ -171,3 +171,4 @@ export const delistingQueueItem = delistingRequest
 export const delistingDecision = z
   .strictObject({ decision: z.enum(['accept', 'reject']), reason: text().trim().min(3).max(2000) })
   .openapi('DelistingDecision');
+export type DelistingDecision = z.output<typeof delistingDecision>;

@@ -18,6 +18,7 @@ import {
 } from '../db/repositories/decisions.ts';
 import { keyStates } from '../db/repositories/known.ts';
 import type { Deps } from '../deps.ts';
+import type { DelistingDecision } from '../schemas/domains.ts';
 import { ConflictError, InvalidInputError, NotFoundError } from './errors.ts';
 import type { Principal } from './principal.ts';
 
@@ -75,13 +76,7 @@ export async function browseDelistingRequests(
 }
 
 /** Accepting excludes the domain (unless it is already); both outcomes keep the reason. */
-export async function decideDelisting(
-  deps: Deps,
-  actor: Principal,
-  id: string,
-  input: { decision: 'accept' | 'reject'; reason: string },
-  ip?: string,
-) {
+export async function decideDelisting(deps: Deps, actor: Principal, id: string, input: DelistingDecision, ip?: string) {
   const result = await inTransaction(deps.db, async (tx) => {
     const request = await getDelistingRequest(tx, id);
     if (!request) throw new NotFoundError('unknown_request', `no delisting request ${id}`);
