@@ -1,6 +1,7 @@
 /** The confirmation queue's query and answer: domains waiting for one more country or organisation. */
 import { z } from '@hono/zod-openapi';
 import { isoOut, nullableIsoOut, unstorableText } from './common.ts';
+import { cursorParam, encodeCursor } from './cursor.ts';
 
 /** Where a page ends: the last item's sort keys (fewest confirmations needed, newest, most reported, key). */
 export interface QueueCursor {
@@ -10,26 +11,16 @@ export interface QueueCursor {
   listKey: string;
 }
 
-export const encodeQueueCursor = (c: QueueCursor): string =>
-  Buffer.from(JSON.stringify([c.needed, c.latestMs, c.reports, c.listKey])).toString('base64url');
+export const encodeQueueCursor = (c: QueueCursor): string => encodeCursor([c.needed, c.latestMs, c.reports, c.listKey]);
 
-const int = (v: unknown) => Number.isSafeInteger(v);
-
-const queueCursor = z
-  .string()
-  .max(1024)
-  .transform((text, ctx): QueueCursor => {
-    try {
-      const [needed, latestMs, reports, listKey] = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
-      if (int(needed) && int(latestMs) && int(reports) && typeof listKey === 'string' && !unstorableText(listKey))
-        return { needed, latestMs, reports, listKey };
-    } catch {}
-    ctx.addIssue({ code: 'custom', message: 'not a cursor this service gave out' });
-    return z.NEVER;
-  });
+const int = (v: unknown): v is number => Number.isSafeInteger(v);
 
 export const confirmationQueueQuery = z.object({
-  cursor: queueCursor.optional().openapi({ type: 'string', description: 'the nextCursor of the previous page' }),
+  cursor: cursorParam(([needed, latestMs, reports, listKey]): QueueCursor | undefined =>
+    int(needed) && int(latestMs) && int(reports) && typeof listKey === 'string' && !unstorableText(listKey)
+      ? { needed, latestMs, reports, listKey }
+      : undefined,
+  ),
   limit: z.coerce.number().int().min(1).max(500).default(50),
 });
 

@@ -1,6 +1,7 @@
 /** Requests and answers of the review cycle: observations and the re-check queue. */
 import { z } from '@hono/zod-openapi';
 import { id, isoOut, nullableIsoOut, text, timestamp, unstorableText } from './common.ts';
+import { cursorParam, encodeCursor } from './cursor.ts';
 import { itemError } from './reports.ts';
 
 export const MAX_OBSERVATIONS = 10_000;
@@ -73,33 +74,22 @@ export interface ReviewCursor {
 }
 
 export const encodeReviewCursor = (cursor: ReviewCursor): string =>
-  Buffer.from(JSON.stringify([cursor.requested ? 1 : 0, cursor.confirmedMicros, cursor.listKey])).toString('base64url');
+  encodeCursor([cursor.requested ? 1 : 0, cursor.confirmedMicros, cursor.listKey]);
 
 const BIGINT_MIN = -(2n ** 63n);
 const BIGINT_MAX = 2n ** 63n - 1n;
 const isBigint = (text: unknown): text is string =>
   typeof text === 'string' && /^-?\d{1,19}$/.test(text) && BigInt(text) >= BIGINT_MIN && BigInt(text) <= BIGINT_MAX;
 
-const reviewCursor = z
-  .string()
-  .max(1024)
-  .transform((text, ctx): ReviewCursor => {
-    try {
-      const [requested, confirmedMicros, listKey] = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
-      if (
-        (requested === 0 || requested === 1) &&
-        isBigint(confirmedMicros) &&
-        typeof listKey === 'string' &&
-        !unstorableText(listKey)
-      )
-        return { requested: requested === 1, confirmedMicros, listKey };
-    } catch {}
-    ctx.addIssue({ code: 'custom', message: 'not a cursor this service gave out' });
-    return z.NEVER;
-  });
-
 export const reviewQueueQuery = z.object({
-  cursor: reviewCursor.optional().openapi({ type: 'string', description: 'the nextCursor of the previous page' }),
+  cursor: cursorParam(([requested, confirmedMicros, listKey]): ReviewCursor | undefined =>
+    (requested === 0 || requested === 1) &&
+    isBigint(confirmedMicros) &&
+    typeof listKey === 'string' &&
+    !unstorableText(listKey)
+      ? { requested: requested === 1, confirmedMicros, listKey }
+      : undefined,
+  ),
   limit: z.coerce.number().int().min(1).max(500).default(50),
 });
 
