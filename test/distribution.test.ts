@@ -350,7 +350,7 @@ print("verified")`;
   it('keeps old manifests verifiable across a key rotation, until they expire', async () => {
     const oldManifest = await ctx.call('GET', '/v1/list/2/manifest', { token: a.isp }).then((r) => r.text());
     const oldKid = JSON.parse(Buffer.from(oldManifest.split('.')[0]!, 'base64url').toString()).kid;
-    const { kid } = await rotateSigningKey(ctx.deps, null);
+    const { kid } = await rotateSigningKey(ctx.deps);
     await report(ctx, a, 'http://zz-after-rotation.com/');
     await build(ctx, a);
     const newManifest = await manifestText();

@@ -20,7 +20,7 @@ export async function keysCommand(args: string[]): Promise<number> {
   const { deps, database } = await openNode(config, createLogger('warn'));
   try {
     if (action === 'rotate') {
-      const { kid, previous } = await rotateSigningKey(deps, null);
+      const { kid, previous } = await rotateSigningKey(deps);
       process.stdout.write(
         `active key ${kid}${previous ? `; ${previous} is retiring until its manifests expire` : ''}\n`,
       );

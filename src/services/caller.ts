@@ -5,7 +5,9 @@
  *
  * The rule: a verb takes a caller when it checks who may call it or records who did. A verb
  * that anyone may call, or that finds its caller itself (a delisting request, a sign-in by
- * key, a DNS transfer signed by TSIG), takes a caller without a principal (`Caller<null>`).
+ * key), takes a caller without a principal (`Caller<null>`). The DNS listener's `answerDns`
+ * is a protocol handler, not such a verb: it takes the packet and its source address, and its
+ * caller is the TSIG key the packet is signed with.
  * Where the system runs a verb that people run too (the scheduled, debounced or command-line
  * build), it passes `systemCaller`. Verbs that only the system runs (key generation and
  * rotation, upstream syncs, notifications) take `(deps, input)` and record no actor.

@@ -25,7 +25,7 @@ import {
 } from '../db/repositories/confirmation-queue.ts';
 import type { Deps } from '../deps.ts';
 import { encodeQueueCursor, type QueueCursor } from '../schemas/confirmation-queue.ts';
-import type { Principal } from './principal.ts';
+import type { Call } from './caller.ts';
 
 /** The build's part, in its transaction: the queue among the keys it evaluated. */
 export async function recordCandidates(
@@ -39,9 +39,9 @@ export async function recordCandidates(
 
 export async function confirmationQueue(
   deps: Deps,
-  actor: Principal,
-  query: { cursor?: QueueCursor | undefined; limit: number },
+  { caller, input: query }: Call<{ cursor?: QueueCursor | undefined; limit: number }>,
 ) {
+  const actor = caller.principal;
   const reader: QueueReader =
     actor.role === 'reporter' ? { organisationId: actor.organisationId, country: actor.country } : null;
   // One after another: PGlite has one connection, and these are index reads.

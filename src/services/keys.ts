@@ -31,15 +31,12 @@ export async function ensureSigningKey(deps: Deps, configured: SigningKey | null
 }
 
 /** A new active key; the old one is published as retiring until its manifests expire. */
-export async function rotateSigningKey(
-  deps: Deps,
-  actor: number | null,
-): Promise<{ kid: string; previous: string | null }> {
+export async function rotateSigningKey(deps: Deps): Promise<{ kid: string; previous: string | null }> {
   const key = await generateSigningKey();
   const ref = await deps.vault.store(key);
   return inTransaction(deps.db, async (tx) => {
     const previous = (await activeKeyRow(tx))?.kid ?? null;
-    await install(tx, key, ref, deps.clock(), 'key.rotate', actor, previous);
+    await install(tx, key, ref, deps.clock(), 'key.rotate', previous);
     return { kid: key.kid, previous };
   });
 }
@@ -50,7 +47,6 @@ async function install(
   privateRef: string,
   at: Date,
   action: string,
-  actor: number | null = null,
   previous?: string | null,
 ) {
   await activateKey(
@@ -58,7 +54,7 @@ async function install(
     { kid: key.kid, alg: 'EdDSA', publicJwk: publicJwk(key.privateJwk, key.kid), privateRef, createdAt: at },
     at,
   );
-  await recordAudit(tx, { actor, action, subject: `key:${key.kid}`, detail: previous ? { previous } : {}, at });
+  await recordAudit(tx, { actor: null, action, subject: `key:${key.kid}`, detail: previous ? { previous } : {}, at });
 }
 
 /** The active key's private half, for the builder. */

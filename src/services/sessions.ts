@@ -6,6 +6,7 @@
 import { recordAudit } from '../db/repositories/audit.ts';
 import { findCredentialById } from '../db/repositories/credentials.ts';
 import type { Deps } from '../deps.ts';
+import type { Call } from './caller.ts';
 import { authenticateToken } from './credentials.ts';
 import type { Principal } from './principal.ts';
 
@@ -16,14 +17,17 @@ export interface SessionUser extends Principal {
 }
 
 /** The principal of a valid key (audited as a sign-in), or null for any key that is not. */
-export async function signIn(deps: Deps, token: string, ip: string): Promise<Principal | null> {
+export async function signIn(
+  deps: Deps,
+  { caller, input: { token } }: Call<{ token: string }, null>,
+): Promise<Principal | null> {
   const principal = await authenticateToken(deps, token.trim());
   if (!principal) return null;
   await recordAudit(deps.db, {
     actor: principal.credentialId,
     action: 'console.sign_in',
     subject: `credential:${principal.credentialId}`,
-    ip,
+    ip: caller.ip,
     at: deps.clock(),
   });
   return principal;

@@ -10,34 +10,36 @@ import { inTransaction } from '../db/database.ts';
 import { recordAudit } from '../db/repositories/audit.ts';
 import { insertWithholding, withholdingInForce } from '../db/repositories/withholdings.ts';
 import type { Deps } from '../deps.ts';
+import type { Call, Caller } from './caller.ts';
 import { checkListKey } from './domains.ts';
 import { ConflictError, NotFoundError } from './errors.ts';
-import type { Principal } from './principal.ts';
 import { upstreamOf } from './upstream-sync.ts';
 
 export function withholdDomain(
   deps: Deps,
-  actor: Principal,
-  listKey: string,
-  input: { category: WithholdingCategory; reason: string },
-  ip?: string,
+  {
+    caller,
+    input: { listKey, category, reason },
+  }: Call<{ listKey: string; category: WithholdingCategory; reason: string }>,
 ) {
   upstreamOf(deps);
   checkListKey(listKey);
-  return decide(deps, actor, listKey, { state: 'withheld', ...input }, ip);
+  return decide(deps, caller, listKey, { state: 'withheld', category, reason });
 }
 
-export function liftWithholding(deps: Deps, actor: Principal, listKey: string, reason: string, ip?: string) {
+export function liftWithholding(
+  deps: Deps,
+  { caller, input: { listKey, reason } }: Call<{ listKey: string; reason: string }>,
+) {
   upstreamOf(deps);
-  return decide(deps, actor, listKey, { state: 'lifted', category: null, reason }, ip);
+  return decide(deps, caller, listKey, { state: 'lifted', category: null, reason });
 }
 
 async function decide(
   deps: Deps,
-  actor: Principal,
+  { principal: actor, ip }: Caller,
   listKey: string,
   input: { state: WithholdingState; category: WithholdingCategory | null; reason: string },
-  ip?: string,
 ) {
   const row = await inTransaction(deps.db, async (tx) => {
     const withheld = Boolean(await withholdingInForce(tx, listKey));
@@ -51,7 +53,7 @@ async function decide(
       action: input.state === 'withheld' ? 'domain.withhold' : 'domain.lift_withholding',
       subject: `domain:${listKey}`,
       detail: { reason: input.reason, ...(input.category ? { category: input.category } : {}) },
-      ip: ip ?? null,
+      ip,
       at,
     });
     return inserted;

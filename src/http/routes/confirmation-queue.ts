@@ -3,7 +3,7 @@ import { createRoute } from '@hono/zod-openapi';
 import type { Deps } from '../../deps.ts';
 import { confirmationQueue, confirmationQueueQuery } from '../../schemas/confirmation-queue.ts';
 import { confirmationQueue as readConfirmationQueue } from '../../services/confirmation-queue.ts';
-import { principalOf, requireRoles } from '../auth.ts';
+import { callerOf, requireRoles } from '../auth.ts';
 import type { App } from '../env.ts';
 import { jsonContent, problems } from '../openapi.ts';
 
@@ -23,6 +23,6 @@ export function registerConfirmationQueue(app: App, deps: Deps): void {
       request: { query: confirmationQueueQuery },
       responses: { 200: jsonContent(confirmationQueue, 'A page of the queue'), ...problems(400, 401, 403) },
     }),
-    async (c) => c.json(await readConfirmationQueue(deps, principalOf(c), c.req.valid('query')), 200),
+    async (c) => c.json(await readConfirmationQueue(deps, { caller: callerOf(c), input: c.req.valid('query') }), 200),
   );
 }

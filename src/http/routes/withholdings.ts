@@ -4,7 +4,7 @@ import type { Deps } from '../../deps.ts';
 import { listKeyParam, reasonInput } from '../../schemas/domains.ts';
 import { withholdingDecision, withholdingInput } from '../../schemas/withholdings.ts';
 import { liftWithholding, withholdDomain } from '../../services/withholdings.ts';
-import { principalOf, requireRoles } from '../auth.ts';
+import { callerOf, requireRoles } from '../auth.ts';
 import type { App } from '../env.ts';
 import { jsonBody, jsonContent, problems } from '../openapi.ts';
 
@@ -24,13 +24,10 @@ export function registerWithholdings(app: App, deps: Deps): void {
     }),
     async (c) =>
       c.json(
-        await withholdDomain(
-          deps,
-          principalOf(c),
-          c.req.valid('param').listKey,
-          c.req.valid('json'),
-          c.get('clientIp'),
-        ),
+        await withholdDomain(deps, {
+          caller: callerOf(c),
+          input: { listKey: c.req.valid('param').listKey, ...c.req.valid('json') },
+        }),
         201,
       ),
   );
@@ -48,13 +45,10 @@ export function registerWithholdings(app: App, deps: Deps): void {
     }),
     async (c) =>
       c.json(
-        await liftWithholding(
-          deps,
-          principalOf(c),
-          c.req.valid('param').listKey,
-          c.req.valid('json').reason,
-          c.get('clientIp'),
-        ),
+        await liftWithholding(deps, {
+          caller: callerOf(c),
+          input: { listKey: c.req.valid('param').listKey, reason: c.req.valid('json').reason },
+        }),
         200,
       ),
   );

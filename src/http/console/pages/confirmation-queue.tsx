@@ -3,7 +3,7 @@ import type { Hono } from 'hono';
 import { confirmationQueueQuery } from '../../../schemas/confirmation-queue.ts';
 import { confirmationQueue } from '../../../services/confirmation-queue.ts';
 import type { ConsoleEnv, ConsoleKit } from '../env.ts';
-import { requireUser } from '../guard.tsx';
+import { requireUser, userCaller } from '../guard.tsx';
 import { withQuery } from '../refs.ts';
 import { count, DomainLink, When } from '../views/components.tsx';
 import { page } from '../views/layout.tsx';
@@ -17,7 +17,7 @@ export function registerConfirmationQueue(ui: Hono<ConsoleEnv>, kit: ConsoleKit)
     const after = kit.refs.openQuery(c.req.query('s')).after;
     const parsed = confirmationQueueQuery.safeParse({ cursor: after || undefined, limit: PAGE_SIZE });
     const query = parsed.success ? parsed.data : { limit: PAGE_SIZE };
-    const result = await confirmationQueue(kit.deps, c.get('user'), query);
+    const result = await confirmationQueue(kit.deps, { caller: userCaller(c), input: query });
     return page(
       c,
       { title: 'Confirmation queue', current: 'confirmation' },

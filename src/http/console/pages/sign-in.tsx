@@ -9,6 +9,7 @@ import type { Context, Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { roles } from '../../../core/vocabulary.ts';
 import { signIn } from '../../../services/sessions.ts';
+import { requestCaller } from '../../auth.ts';
 import { addressKey } from '../../rate-limit.ts';
 import type { ConsoleEnv, ConsoleKit } from '../env.ts';
 import { isSecure, requireUser, safeNext, sessionCookie, signInCookie } from '../guard.tsx';
@@ -107,7 +108,7 @@ export function registerSignIn(ui: Hono<ConsoleEnv>, kit: ConsoleKit): void {
         next,
       );
     const key = typeof form.key === 'string' && form.key.length <= KEY_MAX_LENGTH ? form.key : '';
-    const principal = key ? await signIn(deps, key, c.get('clientIp')) : null;
+    const principal = key ? await signIn(deps, { caller: requestCaller(c, null), input: { token: key } }) : null;
     if (!principal) {
       failed();
       return signInForm(kit, c, 400, { kind: 'error', text: 'Invalid key.' }, next);
