@@ -10,6 +10,7 @@ import type { Deps } from '../src/deps.ts';
 import { createApp } from '../src/http/app.ts';
 import { startDebouncedBuilds } from '../src/schedule/debounce.ts';
 import { buildSnapshot } from '../src/services/build.ts';
+import { systemCaller } from '../src/services/caller.ts';
 import { median } from './measure.ts';
 import { resetEvidence, seedQualifying } from './seed.ts';
 import { benchToken, serveOnLoopback } from './server.ts';
@@ -28,7 +29,7 @@ export interface FreshnessFigure {
 export async function benchFreshness(deps: Deps, entries: number, debounceSeconds: number, runs = 3) {
   await resetEvidence(deps.db);
   await seedQualifying(deps.db, entries, new Date());
-  await buildSnapshot(deps, { trigger: 'cli' });
+  await buildSnapshot(deps, { caller: systemCaller, input: { trigger: 'cli' } });
   const reporters = [await benchToken(deps, 'reporter', 'hotline'), await benchToken(deps, 'reporter', 'agency')];
   const isp = await benchToken(deps, 'isp', 'isp');
   const debounced = startDebouncedBuilds(deps, debounceSeconds);

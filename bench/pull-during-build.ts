@@ -17,6 +17,7 @@ import type { Deps } from '../src/deps.ts';
 import { createApp } from '../src/http/app.ts';
 import { threadRenderer } from '../src/render-thread.ts';
 import { buildSnapshot } from '../src/services/build.ts';
+import { systemCaller } from '../src/services/caller.ts';
 import { resetEvidence, seedQualifying } from './seed.ts';
 import { benchToken, serveOnLoopback } from './server.ts';
 
@@ -64,7 +65,7 @@ export async function benchPullDuringBuild(
 ): Promise<PullDuringBuild> {
   await resetEvidence(deps.db);
   await seedQualifying(deps.db, entries, new Date());
-  await buildSnapshot(deps, { trigger: 'cli' });
+  await buildSnapshot(deps, { caller: systemCaller, input: { trigger: 'cli' } });
   const token = await benchToken(deps, 'isp', 'isp');
   const renderer = threadRenderer();
   // Started once per process in `serve`: its start-up (loading the sources) is not a build's cost.
@@ -73,7 +74,8 @@ export async function benchPullDuringBuild(
     ? buildThread({ DATABASE_URL: databaseUrl, DATA_DIR: deps.config.DATA_DIR, LOG_LEVEL: 'silent' })
     : null;
   // Likewise: its first (unchanged) build loads the sources and opens its connections.
-  if (builder) await buildSnapshot({ ...deps, buildThread: builder.call }, { trigger: 'cli' });
+  if (builder)
+    await buildSnapshot({ ...deps, buildThread: builder.call }, { caller: systemCaller, input: { trigger: 'cli' } });
   const ours = await serveOnLoopback(createApp(deps).fetch);
   const url = `${ours.url}/v1/list/latest.txt`;
   const etag = (await fetch(url, { headers: { authorization: `Bearer ${token}` } })).headers.get('etag')!;
@@ -92,7 +94,7 @@ export async function benchPullDuringBuild(
       // The load process starts first (about half a second) and runs through the build.
       await new Promise((r) => setTimeout(r, 1500));
       const started = performance.now();
-      await buildSnapshot({ ...deps, ...how }, { trigger: 'cli' });
+      await buildSnapshot({ ...deps, ...how }, { caller: systemCaller, input: { trigger: 'cli' } });
       buildMs = Math.round(performance.now() - started);
     }
     const result = await running;

@@ -10,6 +10,7 @@ import { getArtifact } from '../src/db/repositories/snapshots.ts';
 import type { Deps } from '../src/deps.ts';
 import { createApp } from '../src/http/app.ts';
 import { buildSnapshot } from '../src/services/build.ts';
+import { systemCaller } from '../src/services/caller.ts';
 import { round } from './measure.ts';
 import { resetEvidence, seedQualifying } from './seed.ts';
 import { benchToken, serveOnLoopback } from './server.ts';
@@ -28,7 +29,7 @@ async function load(url: string, headers: Record<string, string>, seconds: numbe
 export async function benchPull(deps: Deps, entries: number, seconds: number, log: (line: string) => void) {
   await resetEvidence(deps.db);
   await seedQualifying(deps.db, entries, new Date());
-  const first = await buildSnapshot(deps, { trigger: 'cli' });
+  const first = await buildSnapshot(deps, { caller: systemCaller, input: { trigger: 'cli' } });
   log(`  built version ${first.version} with ${first.entryCount} entries`);
   const token = await benchToken(deps, 'isp', 'isp');
   const auth = { authorization: `Bearer ${token}` };
@@ -66,7 +67,7 @@ export async function benchPull(deps: Deps, entries: number, seconds: number, lo
       sql`insert into exclusions (list_key, state, reason) select 'zz-list-' || k || '.com', 'excluded', 'bench churn' from generate_series(1, ${churn}) k`,
     );
     await seedQualifying(deps.db, churn, new Date(), 'zz-new-');
-    const next = await buildSnapshot(deps, { trigger: 'cli' });
+    const next = await buildSnapshot(deps, { caller: systemCaller, input: { trigger: 'cli' } });
     const changes = await fetch(`${ours.url}/v1/list/changes?since=${next.version - 1}`, { headers: auth });
     const changeBytes = (await changes.arrayBuffer()).byteLength;
     const fullBytes = (await (await fetch(`${ours.url}/v1/list/latest.txt`, { headers: auth })).arrayBuffer())

@@ -14,6 +14,7 @@ import { createApp } from '../src/http/app.ts';
 import { startDebouncedBuilds } from '../src/schedule/debounce.ts';
 import { startUpstreamPoll } from '../src/schedule/upstream-poll.ts';
 import { buildSnapshot } from '../src/services/build.ts';
+import { systemCaller } from '../src/services/caller.ts';
 import { publishedJwks } from '../src/services/keys.ts';
 import { nodeWebhookSender } from '../src/services/node-webhook-sender.ts';
 import { benchDeps } from './context.ts';
@@ -50,7 +51,7 @@ export async function benchRedistribution(
     },
     sendWebhook: nodeWebhookSender,
   };
-  await buildSnapshot(centralDeps, { trigger: 'cli' });
+  await buildSnapshot(centralDeps, { caller: systemCaller, input: { trigger: 'cli' } });
   const centralServer = await serveOnLoopback(createApp(centralDeps).fetch);
   const ncb = await benchToken(centralDeps, 'ncb', 'ncb');
 
@@ -86,7 +87,7 @@ export async function benchRedistribution(
     const prefix = `zz-redis-${label}-${run}-`;
     await seedQualifying(centralDeps.db, 1, new Date(), prefix);
     const started = performance.now();
-    const built = await buildSnapshot(centralDeps, { trigger: 'cli' });
+    const built = await buildSnapshot(centralDeps, { caller: systemCaller, input: { trigger: 'cli' } });
     centralBuilds.push(built.durationMs);
     for (;;) {
       if (await inNationalList(`${prefix}1.com`)) return performance.now() - started;

@@ -10,6 +10,7 @@ import { queryRows } from '../src/db/database.ts';
 import type { Deps } from '../src/deps.ts';
 import { createApp } from '../src/http/app.ts';
 import { buildSnapshot } from '../src/services/build.ts';
+import { systemCaller } from '../src/services/caller.ts';
 import { median, round, timed } from './measure.ts';
 import { resetEvidence, seedQualifying } from './seed.ts';
 import { benchToken, serveOnLoopback } from './server.ts';
@@ -26,7 +27,7 @@ export interface RemovalFigure {
 export async function benchRemoval(deps: Deps, entries: number, samples = 5): Promise<RemovalFigure> {
   await resetEvidence(deps.db);
   await seedQualifying(deps.db, entries, new Date());
-  await buildSnapshot(deps, { trigger: 'cli' });
+  await buildSnapshot(deps, { caller: systemCaller, input: { trigger: 'cli' } });
   const analyst = { authorization: `Bearer ${await benchToken(deps, 'analyst', 'operator')}` };
   const isp = { authorization: `Bearer ${await benchToken(deps, 'isp', 'isp')}` };
   const server = await serveOnLoopback(createApp(deps).fetch);

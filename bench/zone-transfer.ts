@@ -13,7 +13,7 @@ import { queryRows } from '../src/db/database.ts';
 import type { Deps } from '../src/deps.ts';
 import { startDnsListener } from '../src/dns/listener.ts';
 import { buildSnapshot } from '../src/services/build.ts';
-import type { Caller } from '../src/services/caller.ts';
+import { type Caller, systemCaller } from '../src/services/caller.ts';
 import { issueTsigKey } from '../src/services/tsig-keys.ts';
 import { median, round } from './measure.ts';
 import { resetEvidence, seedQualifying } from './seed.ts';
@@ -67,7 +67,7 @@ async function dig(port: number, tsig: string, type: string): Promise<Transfer> 
 export async function benchZoneTransfer(deps: Deps, entries: number): Promise<ZoneTransferFigure> {
   await resetEvidence(deps.db);
   await seedQualifying(deps.db, entries, new Date());
-  const first = await buildSnapshot(deps, { trigger: 'cli' });
+  const first = await buildSnapshot(deps, { caller: systemCaller, input: { trigger: 'cli' } });
   const admin = await credentialId(deps, await benchToken(deps, 'admin', 'operator'));
   const isp = await credentialId(deps, await benchToken(deps, 'isp', 'isp'));
   const caller: Caller = {
@@ -95,7 +95,7 @@ export async function benchZoneTransfer(deps: Deps, entries: number): Promise<Zo
       sql`insert into exclusions (list_key, state, reason) select 'zz-list-' || k || '.com', 'excluded', 'bench churn' from generate_series(1, ${churn}) k`,
     );
     await seedQualifying(deps.db, churn, new Date(), 'zz-new-');
-    const next = await buildSnapshot(deps, { trigger: 'cli' });
+    const next = await buildSnapshot(deps, { caller: systemCaller, input: { trigger: 'cli' } });
     const ixfr = await dig(listener.port, tsig, `IXFR=${next.version - 1}`);
     const axfr = await dig(listener.port, tsig, 'AXFR');
     return {

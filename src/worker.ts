@@ -20,6 +20,7 @@ import { problem } from './http/problem.ts';
 import { cacheApiArtifacts } from './services/artifact-cache.ts';
 import { ensureBootstrapAdmin } from './services/bootstrap.ts';
 import { buildSnapshot } from './services/build.ts';
+import { systemCaller } from './services/caller.ts';
 import { configuredKeyVault } from './services/key-vault.ts';
 import { ensureSigningKey } from './services/keys.ts';
 import { pendingNotifications } from './services/notifications.ts';
@@ -170,7 +171,7 @@ export default {
     await withConnection(setup, ctx, async () => {
       await prepare(deps, setup.signingKey);
       deps.log.info({ cron: controller.cron }, 'scheduled build');
-      await buildSnapshot(deps, { trigger: 'schedule' });
+      await buildSnapshot(deps, { caller: systemCaller, input: { trigger: 'schedule' } });
     });
   },
 };

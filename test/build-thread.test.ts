@@ -12,6 +12,7 @@ import { type BuildThread, buildThread } from '../src/build-thread.ts';
 import { verifyManifest } from '../src/core/verify.ts';
 import { databaseFailure } from '../src/db/errors.ts';
 import { buildSnapshot } from '../src/services/build.ts';
+import { systemCaller } from '../src/services/caller.ts';
 import { UnavailableError } from '../src/services/errors.ts';
 import { type Actors, createActors, ok } from './support/actors.ts';
 import { createTestContext, type TestContext } from './support/context.ts';
@@ -37,7 +38,10 @@ describe.skipIf(!onPostgres)('the build thread on postgresql', () => {
   it('publishes the listed keys in a manifest signed with the key in DATA_DIR', async () => {
     await report(ctx, a, 'http://zz-thread-one.example/a');
     await report(ctx, a, 'http://zz-thread-two.example/b');
-    const result = await buildSnapshot({ ...ctx.deps, buildThread: thread.call }, { trigger: 'test' });
+    const result = await buildSnapshot(
+      { ...ctx.deps, buildThread: thread.call },
+      { caller: systemCaller, input: { trigger: 'test' } },
+    );
     expect(result).toMatchObject({ version: 1, changed: true, added: 2, removed: 0, entryCount: 2 });
     expect(await listed(ctx, a)).toEqual(['zz-thread-one.example', 'zz-thread-two.example']);
 
@@ -45,7 +49,10 @@ describe.skipIf(!onPostgres)('the build thread on postgresql', () => {
     const manifest = await (await ctx.call('GET', '/v1/list/manifest', { token: a.isp })).text();
     expect(await verifyManifest(manifest, jwks, ctx.now())).toMatchObject({ version: 1, entries: { count: 2 } });
 
-    const again = await buildSnapshot({ ...ctx.deps, buildThread: thread.call }, { trigger: 'test' });
+    const again = await buildSnapshot(
+      { ...ctx.deps, buildThread: thread.call },
+      { caller: systemCaller, input: { trigger: 'test' } },
+    );
     expect(again).toMatchObject({ version: 1, changed: false });
   });
 
@@ -57,7 +64,10 @@ describe.skipIf(!onPostgres)('the build thread on postgresql', () => {
     });
     try {
       await report(ctx, a, 'http://zz-thread-three.example/c');
-      const failed = buildSnapshot({ ...ctx.deps, buildThread: elsewhere.call }, { trigger: 'test' });
+      const failed = buildSnapshot(
+        { ...ctx.deps, buildThread: elsewhere.call },
+        { caller: systemCaller, input: { trigger: 'test' } },
+      );
       await expect(failed).rejects.toBeInstanceOf(UnavailableError);
       const runs = await ok<{ items: { outcome: string; error: string | null }[] }>(
         ctx.call('GET', '/v1/builds?limit=1', { token: a.analyst }),

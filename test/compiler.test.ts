@@ -2,6 +2,7 @@ import { count, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { snapshots } from '../src/db/schema.ts';
 import { buildSnapshot } from '../src/services/build.ts';
+import { systemCaller } from '../src/services/caller.ts';
 import { type Actors, createActors, ok } from './support/actors.ts';
 import { createTestContext, type TestContext } from './support/context.ts';
 import { databaseName } from './support/database.ts';
@@ -183,9 +184,12 @@ describe(`the compiler on ${databaseName}`, () => {
     const latestBefore = await ctx.call('GET', '/v1/list/manifest', { token: a.isp }).then((r) => r.text());
     await expect(
       buildSnapshot(ctx.deps, {
-        trigger: 'test',
-        beforeCommit: async () => {
-          throw new Error('injected failure after the new version was written');
+        caller: systemCaller,
+        input: {
+          trigger: 'test',
+          beforeCommit: async () => {
+            throw new Error('injected failure after the new version was written');
+          },
         },
       }),
     ).rejects.toThrow('injected failure');
@@ -204,8 +208,8 @@ describe(`the compiler on ${databaseName}`, () => {
     await report(ctx, a, 'http://zz-concurrent.com/');
     const before = await snapshotCount();
     const [one, two] = await Promise.all([
-      buildSnapshot(ctx.deps, { trigger: 'test' }),
-      buildSnapshot(ctx.deps, { trigger: 'test' }),
+      buildSnapshot(ctx.deps, { caller: systemCaller, input: { trigger: 'test' } }),
+      buildSnapshot(ctx.deps, { caller: systemCaller, input: { trigger: 'test' } }),
     ]);
     expect(await snapshotCount()).toBe(before + 1);
     expect([one.changed, two.changed].sort()).toEqual([false, true]);

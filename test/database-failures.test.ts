@@ -16,6 +16,7 @@ import { credentials } from '../src/db/schema.ts';
 import { createApp } from '../src/http/app.ts';
 import { createLogger } from '../src/logger.ts';
 import { buildSnapshot } from '../src/services/build.ts';
+import { systemCaller } from '../src/services/caller.ts';
 import { flushPulls } from '../src/services/pull-cache.ts';
 import { type Actors, createActors, ok } from './support/actors.ts';
 import { createTestContext, type TestContext } from './support/context.ts';
@@ -154,9 +155,12 @@ describe(`a read-only database on ${databaseName}`, () => {
 describe(`a failing database on ${databaseName}`, () => {
   it('records why a build failed, not its SQL', async () => {
     const failing = buildSnapshot(ctx.deps, {
-      trigger: 'test',
-      beforeCommit: async (tx) => {
-        await tx.execute(sql`select * from zz_no_such_table`);
+      caller: systemCaller,
+      input: {
+        trigger: 'test',
+        beforeCommit: async (tx) => {
+          await tx.execute(sql`select * from zz_no_such_table`);
+        },
       },
     });
     await expect(failing).rejects.toThrow();

@@ -7,6 +7,7 @@ import { schedule, validateDetailed } from 'node-cron';
 import { ConfigError } from '../config.ts';
 import type { Deps } from '../deps.ts';
 import { buildSnapshot } from '../services/build.ts';
+import { systemCaller } from '../services/caller.ts';
 
 export interface Schedule {
   nextRun(): Date | null;
@@ -35,7 +36,7 @@ export function startSchedule(deps: Deps, expression: string): Schedule {
   const task = schedule(
     expression,
     async () => {
-      running = buildSnapshot(deps, { trigger: 'schedule' }).catch(() => {
+      running = buildSnapshot(deps, { caller: systemCaller, input: { trigger: 'schedule' } }).catch(() => {
         // buildSnapshot has logged and recorded the failure; the next run tries again.
       });
       await running;

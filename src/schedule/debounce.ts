@@ -7,6 +7,7 @@
  */
 import type { Deps } from '../deps.ts';
 import { buildSnapshot } from '../services/build.ts';
+import { systemCaller } from '../services/caller.ts';
 
 export interface DebouncedBuilds {
   /** What services call (as deps.evidenceChanged) after a change has committed. */
@@ -26,7 +27,7 @@ export function startDebouncedBuilds(deps: Deps, delaySeconds: number): Debounce
   };
   const run = () => {
     timer = null;
-    running = buildSnapshot(deps, { trigger: 'debounce' })
+    running = buildSnapshot(deps, { caller: systemCaller, input: { trigger: 'debounce' } })
       .then(
         () => {},
         () => {}, // buildSnapshot has logged and recorded the failure; the next change tries again.

@@ -33,11 +33,13 @@ import {
 import type { Deps } from '../deps.ts';
 import { renderInline } from './artifact-rendering.ts';
 import type { BuildRequest, BuildResult, BuildTrigger } from './build-request.ts';
+import type { Call } from './caller.ts';
 import { recordCandidates } from './confirmation-queue.ts';
 import { activeCriteria } from './criteria.ts';
 import { activeSigningKey } from './keys.ts';
 import { type NationalList, nationalList } from './national-list.ts';
 import { notifyNewVersion } from './notifications.ts';
+import type { Principal } from './principal.ts';
 import { forgetLatest } from './pull-cache.ts';
 
 /** Any constant works; all builders of one database must agree on it. */
@@ -47,16 +49,18 @@ const sqlLock = sql`select pg_advisory_xact_lock(${BUILD_LOCK})`;
 
 export interface BuildOptions {
   trigger: BuildTrigger;
-  actor?: number | null;
   /** Test seam: runs inside the transaction after the new version is written, before commit. */
   beforeCommit?: (tx: Db) => Promise<void>;
 }
 
-export async function buildSnapshot(deps: Deps, options: BuildOptions): Promise<BuildResult> {
+export async function buildSnapshot(
+  deps: Deps,
+  { caller, input: options }: Call<BuildOptions, Principal | null>,
+): Promise<BuildResult> {
   const started = deps.clock();
   deps.log.info({ build: { trigger: options.trigger } }, 'build started');
   const t0 = performance.now();
-  const request = { trigger: options.trigger, actor: options.actor ?? null, startedAt: started };
+  const request = { trigger: options.trigger, actor: caller.principal?.credentialId ?? null, startedAt: started };
   try {
     const result = await (deps.buildThread && !options.beforeCommit
       ? deps.buildThread(request)

@@ -12,7 +12,7 @@ import {
 } from '../db/repositories/criteria.ts';
 import type { Deps } from '../deps.ts';
 import type { CriteriaVersion, CriteriaVersions } from '../schemas/criteria.ts';
-import type { Principal } from './principal.ts';
+import type { Call } from './caller.ts';
 
 export interface ActiveCriteria {
   version: number;
@@ -49,9 +49,7 @@ export async function criteriaHistory(deps: Deps): Promise<CriteriaVersions> {
 
 export async function replaceCriteria(
   deps: Deps,
-  actor: Principal,
-  definition: Criteria,
-  ip?: string,
+  { caller: { principal: actor, ip }, input: definition }: Call<Criteria>,
 ): Promise<CriteriaVersion> {
   return inTransaction(deps.db, async (tx) => {
     const row = await insertActiveCriteria(tx, definition, actor.credentialId);
@@ -60,7 +58,7 @@ export async function replaceCriteria(
       action: 'criteria.replace',
       subject: `criteria:${row.version}`,
       detail: definition,
-      ip: ip ?? null,
+      ip,
       at: deps.clock(),
     });
     return { ...toActive(row), active: true, createdAt: row.createdAt };

@@ -19,16 +19,15 @@ import {
 import { keyStates } from '../db/repositories/known.ts';
 import type { Deps } from '../deps.ts';
 import type { DelistingDecision } from '../schemas/domains.ts';
+import type { Call } from './caller.ts';
 import { ConflictError, InvalidInputError, NotFoundError } from './errors.ts';
-import type { Principal } from './principal.ts';
 
 export const DELISTING_RECEIVED =
   'Your request has been received. The list’s analysts review every request; if the domain is on the list and no longer qualifies, it is removed at the next build.';
 
 export async function requestDelisting(
   deps: Deps,
-  input: { domain: string; contact: string; statement: string },
-  ip?: string,
+  { caller: { ip }, input }: Call<{ domain: string; contact: string; statement: string }, null>,
 ) {
   const canonical = canonicalize(input.domain);
   if (canonical instanceof CanonicalizeError)
@@ -51,7 +50,7 @@ export async function requestDelisting(
       actor: null,
       action: 'delisting.request',
       subject: `delisting:${stored.id}`,
-      ip: ip ?? null,
+      ip,
       at: now,
     });
     return stored;
@@ -76,7 +75,13 @@ export async function browseDelistingRequests(
 }
 
 /** Accepting excludes the domain (unless it is already); both outcomes keep the reason. */
-export async function decideDelisting(deps: Deps, actor: Principal, id: string, input: DelistingDecision, ip?: string) {
+export async function decideDelisting(
+  deps: Deps,
+  {
+    caller: { principal: actor, ip },
+    input: { id, decision: input },
+  }: Call<{ id: string; decision: DelistingDecision }>,
+) {
   const result = await inTransaction(deps.db, async (tx) => {
     const request = await getDelistingRequest(tx, id);
     if (!request) throw new NotFoundError('unknown_request', `no delisting request ${id}`);
@@ -102,7 +107,7 @@ export async function decideDelisting(deps: Deps, actor: Principal, id: string, 
       action: `delisting.${input.decision}`,
       subject: `delisting:${id}`,
       detail: { listKey: request.listKey, reason: input.reason },
-      ip: ip ?? null,
+      ip,
       at,
     });
     return decided!;

@@ -23,9 +23,9 @@ import { listingHistory } from '../db/repositories/snapshots.ts';
 import { withholdingHistory } from '../db/repositories/withholdings.ts';
 import type { Deps } from '../deps.ts';
 import type { DomainPage, DomainPolicy, ExclusionDecision } from '../schemas/domains.ts';
+import type { Call, Caller } from './caller.ts';
 import { activeCriteria } from './criteria.ts';
 import { ConflictError, InvalidInputError, NotFoundError } from './errors.ts';
-import type { Principal } from './principal.ts';
 
 export async function listDomains(
   deps: Deps,
@@ -187,23 +187,28 @@ export function checkListKey(listKey: string): void {
     throw new InvalidInputError('not_canonical', `write the list key as ${canonical.host}`, { field: 'listKey' });
 }
 
-export function excludeDomain(deps: Deps, actor: Principal, listKey: string, reason: string, ip?: string) {
+export function excludeDomain(deps: Deps, { caller, input: { listKey, reason } }: Call<ExclusionRequest>) {
   checkListKey(listKey);
-  return decideExclusion(deps, actor, listKey, 'excluded', reason, ip);
+  return decideExclusion(deps, caller, listKey, 'excluded', reason);
 }
 
-export function restoreDomain(deps: Deps, actor: Principal, listKey: string, reason: string, ip?: string) {
-  return decideExclusion(deps, actor, listKey, 'restored', reason, ip);
+export function restoreDomain(deps: Deps, { caller, input: { listKey, reason } }: Call<ExclusionRequest>) {
+  return decideExclusion(deps, caller, listKey, 'restored', reason);
+}
+
+/** The key an exclusion decision is about, and why it is taken. */
+interface ExclusionRequest {
+  listKey: string;
+  reason: string;
 }
 
 /** One exclusion decision: a new history row (the newest is in force) and its audit row, in one transaction. */
 async function decideExclusion(
   deps: Deps,
-  actor: Principal,
+  { principal: actor, ip }: Caller,
   listKey: string,
   state: ExclusionState,
   reason: string,
-  ip?: string,
 ): Promise<ExclusionDecision> {
   const result = await inTransaction(deps.db, async (tx) => {
     const excluded = Boolean(await exclusionInForce(tx, listKey));
@@ -216,7 +221,7 @@ async function decideExclusion(
       action: state === 'excluded' ? 'domain.exclude' : 'domain.restore',
       subject: `domain:${listKey}`,
       detail: { reason },
-      ip: ip ?? null,
+      ip,
       at,
     });
     return row;
@@ -231,10 +236,10 @@ async function decideExclusion(
  */
 export async function setDomainPolicy(
   deps: Deps,
-  actor: Principal,
-  listKey: string,
-  input: { granularity: Granularity; reason: string },
-  ip?: string,
+  {
+    caller: { principal: actor, ip },
+    input: { listKey, policy: input },
+  }: Call<{ listKey: string; policy: { granularity: Granularity; reason: string } }>,
 ): Promise<DomainPolicy> {
   checkListKey(listKey);
   const canonical = canonicalize(listKey);
@@ -257,7 +262,7 @@ export async function setDomainPolicy(
       action: 'domain.policy',
       subject: `domain:${listKey}`,
       detail: { ...input, rekeyedReports: rekeyed },
-      ip: ip ?? null,
+      ip,
       at,
     });
     return { listKey, granularity: input.granularity, reason: input.reason, rekeyedReports: rekeyed };

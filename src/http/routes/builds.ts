@@ -7,7 +7,7 @@ import { criteriaVersion, criteriaVersions } from '../../schemas/criteria.ts';
 import { buildSnapshot } from '../../services/build.ts';
 import { criteriaHistory, replaceCriteria } from '../../services/criteria.ts';
 import { buildRuns, timeToListingOf } from '../../services/overview.ts';
-import { principalOf, requireRoles } from '../auth.ts';
+import { callerOf, requireRoles } from '../auth.ts';
 import type { App } from '../env.ts';
 import { jsonBody, jsonContent, problems } from '../openapi.ts';
 
@@ -27,8 +27,8 @@ export function registerBuilds(app: App, deps: Deps): void {
     }),
     async (c) => {
       const { version, changed, added, removed, entryCount, durationMs } = await buildSnapshot(deps, {
-        trigger: 'api',
-        actor: principalOf(c).credentialId,
+        caller: callerOf(c),
+        input: { trigger: 'api' },
       });
       const waits = changed ? await timeToListingOf(deps, version) : null;
       return c.json({ version, changed, added, removed, entryCount, durationMs, timeToListing: waits }, 200);
@@ -76,6 +76,6 @@ export function registerBuilds(app: App, deps: Deps): void {
       request: { body: jsonBody(criteriaDefinition) },
       responses: { 201: jsonContent(criteriaVersion, 'The new version'), ...problems(401, 403, 422) },
     }),
-    async (c) => c.json(await replaceCriteria(deps, principalOf(c), c.req.valid('json'), c.get('clientIp')), 201),
+    async (c) => c.json(await replaceCriteria(deps, { caller: callerOf(c), input: c.req.valid('json') }), 201),
   );
 }

@@ -10,7 +10,7 @@ import {
   delistingRequest,
 } from '../../schemas/domains.ts';
 import { browseDelistingRequests, decideDelisting, requestDelisting } from '../../services/delisting.ts';
-import { principalOf, requireRoles } from '../auth.ts';
+import { callerOf, requestCaller, requireRoles } from '../auth.ts';
 import type { App } from '../env.ts';
 import { jsonBody, jsonContent, problems } from '../openapi.ts';
 import { problem, problemResponse } from '../problem.ts';
@@ -57,7 +57,8 @@ export function registerDelisting(app: App, deps: Deps): void {
       request: { body: jsonBody(delistingInput) },
       responses: { 202: jsonContent(delistingReceipt, 'Received'), ...problems(413, 422, 429) },
     }),
-    async (c) => c.json(await requestDelisting(deps, c.req.valid('json'), c.get('clientIp')), 202),
+    async (c) =>
+      c.json(await requestDelisting(deps, { caller: requestCaller(c, null), input: c.req.valid('json') }), 202),
   );
 
   app.openapi(
@@ -98,7 +99,10 @@ export function registerDelisting(app: App, deps: Deps): void {
     }),
     async (c) =>
       c.json(
-        await decideDelisting(deps, principalOf(c), c.req.valid('param').id, c.req.valid('json'), c.get('clientIp')),
+        await decideDelisting(deps, {
+          caller: callerOf(c),
+          input: { id: c.req.valid('param').id, decision: c.req.valid('json') },
+        }),
         200,
       ),
   );

@@ -12,7 +12,7 @@ import {
   reasonInput,
 } from '../../schemas/domains.ts';
 import { excludeDomain, explainDomain, listDomains, restoreDomain, setDomainPolicy } from '../../services/domains.ts';
-import { principalOf, requireRoles } from '../auth.ts';
+import { callerOf, requireRoles } from '../auth.ts';
 import type { App } from '../env.ts';
 import { jsonBody, jsonContent, problems } from '../openapi.ts';
 
@@ -63,13 +63,10 @@ export function registerDomains(app: App, deps: Deps): void {
     }),
     async (c) =>
       c.json(
-        await excludeDomain(
-          deps,
-          principalOf(c),
-          c.req.valid('param').listKey,
-          c.req.valid('json').reason,
-          c.get('clientIp'),
-        ),
+        await excludeDomain(deps, {
+          caller: callerOf(c),
+          input: { listKey: c.req.valid('param').listKey, reason: c.req.valid('json').reason },
+        }),
         201,
       ),
   );
@@ -87,13 +84,10 @@ export function registerDomains(app: App, deps: Deps): void {
     }),
     async (c) =>
       c.json(
-        await restoreDomain(
-          deps,
-          principalOf(c),
-          c.req.valid('param').listKey,
-          c.req.valid('json').reason,
-          c.get('clientIp'),
-        ),
+        await restoreDomain(deps, {
+          caller: callerOf(c),
+          input: { listKey: c.req.valid('param').listKey, reason: c.req.valid('json').reason },
+        }),
         200,
       ),
   );
@@ -114,13 +108,10 @@ export function registerDomains(app: App, deps: Deps): void {
     }),
     async (c) =>
       c.json(
-        await setDomainPolicy(
-          deps,
-          principalOf(c),
-          c.req.valid('param').listKey,
-          c.req.valid('json'),
-          c.get('clientIp'),
-        ),
+        await setDomainPolicy(deps, {
+          caller: callerOf(c),
+          input: { listKey: c.req.valid('param').listKey, policy: c.req.valid('json') },
+        }),
         200,
       ),
   );

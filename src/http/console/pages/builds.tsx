@@ -9,7 +9,7 @@ import { buildHistory } from '../../../services/overview.ts';
 import type { ConsoleEnv, ConsoleKit } from '../env.ts';
 import { formFailure } from '../failures.tsx';
 import { redirectWith } from '../flash.ts';
-import { requireUser } from '../guard.tsx';
+import { requireUser, userCaller } from '../guard.tsx';
 import { Badge, CsrfField, count, duration, VersionLink, When } from '../views/components.tsx';
 import { page } from '../views/layout.tsx';
 
@@ -168,7 +168,7 @@ export function registerBuilds(ui: Hono<ConsoleEnv>, kit: ConsoleKit): void {
 
   ui.post('/builds', staff, async (c) => {
     try {
-      const result = await buildSnapshot(deps, { trigger: 'console', actor: c.get('user').credentialId });
+      const result = await buildSnapshot(deps, { caller: userCaller(c), input: { trigger: 'console' } });
       return c.redirect(
         result.changed ? `/console/versions/${result.version}?done=built` : '/console/builds?done=unchanged',
         303,

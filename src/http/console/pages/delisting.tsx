@@ -11,7 +11,7 @@ import { browseDelistingRequests, decideDelisting } from '../../../services/deli
 import type { ConsoleEnv, ConsoleKit } from '../env.ts';
 import { notFoundPage } from '../failures.tsx';
 import { redirectFailure } from '../flash.ts';
-import { requireUser } from '../guard.tsx';
+import { requireUser, userCaller } from '../guard.tsx';
 import {
   Badge,
   CsrfField,
@@ -142,7 +142,7 @@ export function registerDelisting(ui: Hono<ConsoleEnv>, kit: ConsoleKit): void {
     const form = await c.req.parseBody();
     try {
       const input = delistingDecision.parse({ decision: form.decision, reason: form.reason });
-      await decideDelisting(deps, c.get('user'), id.data, input, c.get('clientIp'));
+      await decideDelisting(deps, { caller: userCaller(c), input: { id: id.data, decision: input } });
       return c.redirect(`/console/delisting?done=${input.decision === 'accept' ? 'accepted' : 'rejected'}`, 303);
     } catch (error) {
       return redirectFailure(kit, c, '/console/delisting', error, id.data, form);

@@ -15,7 +15,7 @@ import { excludeDomain, lookUpDomain, restoreDomain, setDomainPolicy } from '../
 import type { ConsoleEnv, ConsoleKit } from '../env.ts';
 import { errorPage, notFoundPage } from '../failures.tsx';
 import { redirectFailure } from '../flash.ts';
-import { requireUser } from '../guard.tsx';
+import { requireUser, userCaller } from '../guard.tsx';
 import {
   Badge,
   CsrfField,
@@ -368,7 +368,7 @@ export function registerDomain(ui: Hono<ConsoleEnv>, kit: ConsoleKit): void {
     staff,
     decide('excluded', 'exclusion', async (c, listKey, form) => {
       const { reason } = reasonInput.parse({ reason: form.reason });
-      await excludeDomain(deps, c.get('user'), listKey, reason, c.get('clientIp'));
+      await excludeDomain(deps, { caller: userCaller(c), input: { listKey, reason } });
     }),
   );
   ui.post(
@@ -376,15 +376,15 @@ export function registerDomain(ui: Hono<ConsoleEnv>, kit: ConsoleKit): void {
     staff,
     decide('restored', 'exclusion', async (c, listKey, form) => {
       const { reason } = reasonInput.parse({ reason: form.reason });
-      await restoreDomain(deps, c.get('user'), listKey, reason, c.get('clientIp'));
+      await restoreDomain(deps, { caller: userCaller(c), input: { listKey, reason } });
     }),
   );
   ui.post(
     '/domains/:ref/policy',
     staff,
     decide('policy', 'policy', async (c, listKey, form) => {
-      const input = policyInput.parse({ granularity: form.granularity, reason: form.reason });
-      await setDomainPolicy(deps, c.get('user'), listKey, input, c.get('clientIp'));
+      const policy = policyInput.parse({ granularity: form.granularity, reason: form.reason });
+      await setDomainPolicy(deps, { caller: userCaller(c), input: { listKey, policy } });
     }),
   );
 }
