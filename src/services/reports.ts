@@ -27,6 +27,7 @@ import {
   reportInput,
 } from '../schemas/reports.ts';
 import { futureDateError, parseItems } from './batch.ts';
+import type { Call } from './caller.ts';
 import { activeCriteria } from './criteria.ts';
 import { InvalidInputError, NotFoundError } from './errors.ts';
 import { whatIsKnown } from './known.ts';
@@ -128,9 +129,7 @@ const toAssessmentRow = (
 
 export async function submitReports(
   deps: Deps,
-  actor: Principal,
-  items: readonly unknown[],
-  ip?: string,
+  { caller: { principal: actor, ip }, input: items }: Call<readonly unknown[]>,
 ): Promise<BatchOutcome> {
   const organisationId = reportingOrganisation(actor);
   const { valid, rejected } = await validate(deps, organisationId, items);
@@ -202,7 +201,7 @@ export async function submitReports(
         action: 'report.submit',
         subject: `organisation:${organisationId}`,
         detail: { created: inserted.length, assessments: newAssessments.length, reportIds: inserted.map((r) => r.id) },
-        ip: ip ?? null,
+        ip,
         at: now,
       });
     return results;
@@ -217,7 +216,7 @@ export async function submitReports(
 }
 
 /** The report an organisation may see: its own, or any for analysts and admins. */
-export async function readReport(deps: Deps, actor: Principal, id: number) {
+export async function readReport(deps: Deps, { caller: { principal: actor }, input: { id } }: Call<{ id: number }>) {
   const row = await getReport(deps.db, id);
   const mayRead = actor.role === 'analyst' || actor.role === 'admin' || row?.organisationId === actor.organisationId;
   if (!row || !mayRead) throw new NotFoundError('unknown_report', `no report ${id} that you may read`);
@@ -226,10 +225,10 @@ export async function readReport(deps: Deps, actor: Principal, id: number) {
 
 export async function assessReport(
   deps: Deps,
-  actor: Principal,
-  reportId: number,
-  input: AssessmentInput,
-  ip?: string,
+  {
+    caller: { principal: actor, ip },
+    input: { reportId, assessment: input },
+  }: Call<{ reportId: number; assessment: AssessmentInput }>,
 ) {
   const organisationId = reportingOrganisation(actor);
   const error = assessmentDatesError(deps, input);
@@ -260,7 +259,7 @@ export async function assessReport(
         realChild: input.realChild,
         contentHashes: hashes.length,
       },
-      ip: ip ?? null,
+      ip,
       at: now,
     });
     return { ...row!, knownContent: content.get(0) ?? null };
@@ -271,8 +270,10 @@ export async function assessReport(
 
 export async function browseReports(
   deps: Deps,
-  actor: Principal,
-  query: { mine?: boolean | undefined; listKey?: string | undefined; cursor?: number | undefined; limit: number },
+  {
+    caller: { principal: actor },
+    input: query,
+  }: Call<{ mine?: boolean | undefined; listKey?: string | undefined; cursor?: number | undefined; limit: number }>,
 ) {
   const seesAll = actor.role === 'analyst' || actor.role === 'admin';
   const organisationId = seesAll && !query.mine ? undefined : (actor.organisationId ?? -1);

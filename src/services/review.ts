@@ -17,6 +17,7 @@ import {
   type ReviewCursor,
 } from '../schemas/review.ts';
 import { futureDateError, parseItems } from './batch.ts';
+import type { Call } from './caller.ts';
 import { activeCriteria } from './criteria.ts';
 import { InvalidInputError, NotFoundError } from './errors.ts';
 import type { Principal } from './principal.ts';
@@ -37,10 +38,10 @@ function observingOrganisation(actor: Principal): number {
 /** Records one observation of any organisation's report. */
 export async function observeReport(
   deps: Deps,
-  actor: Principal,
-  reportId: number,
-  input: ObservationInput,
-  ip?: string,
+  {
+    caller: { principal: actor, ip },
+    input: { reportId, observation: input },
+  }: Call<{ reportId: number; observation: ObservationInput }>,
 ) {
   const organisationId = observingOrganisation(actor);
   const future = futureDateError(deps, { observedAt: input.observedAt });
@@ -66,7 +67,7 @@ export async function observeReport(
       action: 'observation.record',
       subject: `report:${reportId}`,
       detail: { online: input.online, observedAt: input.observedAt.toISOString() },
-      ip: ip ?? null,
+      ip,
       at,
     });
     return row!;
@@ -79,7 +80,10 @@ export async function observeReport(
  * The bulk form. Every item is validated first (shape, date, the report it names); the valid
  * ones are then written in one transaction with one audit row, so none is half-applied.
  */
-export async function recordObservations(deps: Deps, actor: Principal, items: readonly unknown[], ip?: string) {
+export async function recordObservations(
+  deps: Deps,
+  { caller: { principal: actor, ip }, input: items }: Call<readonly unknown[]>,
+) {
   const organisationId = observingOrganisation(actor);
   const { parsed, rejected } = parseItems(items, observationItem, (item) =>
     futureDateError(deps, { observedAt: item.observedAt }),
@@ -144,7 +148,7 @@ export async function recordObservations(deps: Deps, actor: Principal, items: re
         offline: valid.filter((v) => !v.row.online).length,
         reportIds: [...new Set(written.map((r) => r.reportId))],
       },
-      ip: ip ?? null,
+      ip,
       at,
     });
   });

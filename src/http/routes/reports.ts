@@ -6,7 +6,6 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { Deps } from '../../deps.ts';
 import { idParam } from '../../schemas/common.ts';
-import type { KnownSummary } from '../../schemas/known.ts';
 import {
   assessmentInput,
   assessmentRecorded,
@@ -19,17 +18,12 @@ import {
   reportInput,
   reportQuery,
 } from '../../schemas/reports.ts';
+import { importReports } from '../../services/report-import.ts';
 import { assessReport, browseReports, readReport, submitReports } from '../../services/reports.ts';
-import { principalOf, requireRoles } from '../auth.ts';
+import { callerOf, requireRoles } from '../auth.ts';
 import type { App, AppEnv } from '../env.ts';
-import { lineGroups } from '../ndjson.ts';
 import { jsonBody, jsonContent, problems } from '../openapi.ts';
 import { HttpProblem, problem, zodProblem } from '../problem.ts';
-
-const NDJSON_GROUP = 1000;
-const NDJSON_MAX_LINE = 64 * 1024;
-/** Rejections (and, apart, known items) an NDJSON answer lists one by one; past this they are only counted. */
-const NDJSON_MAX_LISTED = 10_000;
 
 export function registerReports(app: App, deps: Deps): void {
   const reporters = requireRoles(deps, 'reporter', 'analyst', 'admin');
@@ -78,15 +72,15 @@ export function registerReports(app: App, deps: Deps): void {
       const body = await c.req.json().catch(() => {
         throw new HttpProblem(problem(400, 'malformed_json', 'the body is not valid JSON'));
       });
-      const actor = principalOf(c);
+      const caller = callerOf(c);
       if (body && typeof body === 'object' && 'reports' in body) {
         const batch = reportBatchInput.safeParse(body);
         if (!batch.success) throw new HttpProblem(zodProblem(batch.error, 422));
-        return c.json(await submitReports(deps, actor, batch.data.reports, c.get('clientIp')), 200);
+        return c.json(await submitReports(deps, { caller, input: batch.data.reports }), 200);
       }
       const single = reportInput.safeParse(body);
       if (!single.success) throw new HttpProblem(zodProblem(single.error, 422));
-      const [result] = (await submitReports(deps, actor, [body], c.get('clientIp'))).results;
+      const [result] = (await submitReports(deps, { caller, input: [body] })).results;
       if (!result || result.status === 'rejected') throw itemProblem(result);
       const { id, url, host, listKey, known } = result as Required<BatchItemResult>;
       return c.json({ id, url, host, listKey, known }, result.status === 'created' ? 201 : 200);
@@ -110,7 +104,7 @@ export function registerReports(app: App, deps: Deps): void {
         ...problems(400, 401, 403),
       },
     }),
-    async (c) => c.json(await browseReports(deps, principalOf(c), c.req.valid('query')), 200),
+    async (c) => c.json(await browseReports(deps, { caller: callerOf(c), input: c.req.valid('query') }), 200),
   );
 
   app.openapi(
@@ -124,7 +118,7 @@ export function registerReports(app: App, deps: Deps): void {
       request: { params: idParam },
       responses: { 200: jsonContent(report, 'The report'), ...problems(401, 403, 404) },
     }),
-    async (c) => c.json(await readReport(deps, principalOf(c), c.req.valid('param').id), 200),
+    async (c) => c.json(await readReport(deps, { caller: callerOf(c), input: c.req.valid('param') }), 200),
   );
 
   app.openapi(
@@ -143,7 +137,10 @@ export function registerReports(app: App, deps: Deps): void {
     }),
     async (c) =>
       c.json(
-        await assessReport(deps, principalOf(c), c.req.valid('param').id, c.req.valid('json'), c.get('clientIp')),
+        await assessReport(deps, {
+          caller: callerOf(c),
+          input: { reportId: c.req.valid('param').id, assessment: c.req.valid('json') },
+        }),
         201,
       ),
   );
@@ -161,63 +158,12 @@ function itemProblem(result: BatchItemResult | undefined): HttpProblem {
   );
 }
 
-/** Whether intake knew anything about an item: a report of its key or URL, a listing, an exclusion, a hash match. */
-const knewSomething = (known: KnownSummary) =>
-  known.listKey.reports > 0 || known.listKey.listed || known.listKey.excluded || known.content !== null;
-
-/**
- * Reads the body a group of lines at a time, so memory does not grow with the file.
- * The answer is NDJSON: one line per rejected input line and one per accepted line about which
- * something was known (with `known`), then {"summary": {...}} with the counts of both.
- */
+/** The answer is NDJSON: the import's lines (services/report-import.ts), then {"summary": {...}} with the counts. */
 async function importNdjson(c: Context<AppEnv>, deps: Deps): Promise<Response> {
-  const actor = principalOf(c);
+  const caller = callerOf(c);
   const body = c.req.raw.body;
   if (!body) throw new HttpProblem(problem(400, 'empty_body', 'the NDJSON body is empty'));
-  const summary = { lines: 0, created: 0, existing: 0, rejected: 0, known: { key: 0, url: 0, listed: 0, content: 0 } };
-  const listed: string[] = [];
-  let knownListed = 0;
-  const reject = (line: number, error: { code: string; message: string; field?: string | undefined }) => {
-    summary.rejected++;
-    if (listed.length < NDJSON_MAX_LISTED) listed.push(JSON.stringify({ line, status: 'rejected', error }));
-  };
-  for await (const group of lineGroups(body, NDJSON_GROUP, NDJSON_MAX_LINE)) {
-    const items: unknown[] = [];
-    const lineOf: number[] = [];
-    for (const line of group) {
-      summary.lines++;
-      if (line.tooLong) {
-        reject(line.number, {
-          code: 'line_too_long',
-          message: `the line is longer than ${NDJSON_MAX_LINE} characters`,
-        });
-        deps.metrics?.ingest({ created: 0, existing: 0, rejectedCodes: ['line_too_long'] });
-        continue;
-      }
-      try {
-        items.push(JSON.parse(line.text));
-        lineOf.push(line.number);
-      } catch {
-        reject(line.number, { code: 'malformed_json', message: 'the line is not valid JSON' });
-        deps.metrics?.ingest({ created: 0, existing: 0, rejectedCodes: ['malformed_json'] });
-      }
-    }
-    if (items.length === 0) continue;
-    const outcome = await submitReports(deps, actor, items, c.get('clientIp'));
-    summary.created += outcome.summary.created;
-    summary.existing += outcome.summary.existing;
-    for (const result of outcome.results) {
-      if (result.status === 'rejected' && result.error) reject(lineOf[result.index] ?? 0, result.error);
-      const known = result.known;
-      if (!known || !knewSomething(known)) continue;
-      if (known.listKey.reports > 0) summary.known.key++;
-      if (known.url.reports > 0) summary.known.url++;
-      if (known.listKey.listed) summary.known.listed++;
-      if (known.content) summary.known.content++;
-      if (knownListed++ < NDJSON_MAX_LISTED)
-        listed.push(JSON.stringify({ line: lineOf[result.index] ?? 0, status: result.status, id: result.id, known }));
-    }
-  }
-  listed.push(JSON.stringify({ summary }));
-  return new Response(`${listed.join('\n')}\n`, { status: 200, headers: { 'content-type': 'application/x-ndjson' } });
+  const { lines, summary } = await importReports(deps, { caller, input: body });
+  const text = [...lines, { summary }].map((line) => JSON.stringify(line)).join('\n');
+  return new Response(`${text}\n`, { status: 200, headers: { 'content-type': 'application/x-ndjson' } });
 }

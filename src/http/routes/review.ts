@@ -12,7 +12,7 @@ import {
   reviewQueueQuery,
 } from '../../schemas/review.ts';
 import { observeReport, reviewQueue as readReviewQueue, recordObservations } from '../../services/review.ts';
-import { principalOf, requireRoles } from '../auth.ts';
+import { callerOf, requireRoles } from '../auth.ts';
 import type { App } from '../env.ts';
 import { jsonBody, jsonContent, problems } from '../openapi.ts';
 
@@ -36,7 +36,10 @@ export function registerReview(app: App, deps: Deps): void {
     }),
     async (c) =>
       c.json(
-        await observeReport(deps, principalOf(c), c.req.valid('param').id, c.req.valid('json'), c.get('clientIp')),
+        await observeReport(deps, {
+          caller: callerOf(c),
+          input: { reportId: c.req.valid('param').id, observation: c.req.valid('json') },
+        }),
         201,
       ),
   );
@@ -57,7 +60,7 @@ export function registerReview(app: App, deps: Deps): void {
       responses: { 200: jsonContent(observationBatchResult, 'One result per item'), ...problems(401, 403, 413, 422) },
     }),
     async (c) =>
-      c.json(await recordObservations(deps, principalOf(c), c.req.valid('json').observations, c.get('clientIp')), 200),
+      c.json(await recordObservations(deps, { caller: callerOf(c), input: c.req.valid('json').observations }), 200),
   );
 
   app.openapi(
