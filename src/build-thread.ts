@@ -11,11 +11,11 @@
  * and keeps one build at a time (the advisory lock would serialise more anyway).
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { composeDeps } from './compose-deps.ts';
 import { loadConfig } from './config.ts';
 import { parseSigningKey } from './core/signing.ts';
 import { driverCode, failureMessage } from './db/errors.ts';
 import { openPostgres } from './db/postgres.ts';
-import type { Deps } from './deps.ts';
 import { createLogger } from './logger.ts';
 import { commitBuild } from './services/build.ts';
 import type { BuildRequest, BuildResult } from './services/build-request.ts';
@@ -39,13 +39,13 @@ if (workerData?.module === MODULE && parentPort) {
   const config = loadConfig(workerData.env);
   const database = openPostgres(config.DATABASE_URL!, CONNECTIONS);
   const configured = config.WOL_SIGNING_KEY ? await parseSigningKey(config.WOL_SIGNING_KEY) : null;
-  const deps: Deps = {
+  const deps = composeDeps({
     db: database.db,
     config,
     clock: () => new Date(),
     log: createLogger(config.LOG_LEVEL),
     vault: fileKeyVault(config.DATA_DIR, configured),
-  };
+  });
   answerRequests<BuildRequest, BuildResult, ThreadFailure>(
     parentPort,
     async (request) => ({ result: await commitBuild(deps, request) }),

@@ -1,15 +1,21 @@
 /**
- * What the services and the app are built from. Node, Workers, the CLI and the tests wire
- * the same factory with their own database, clock, signer and logger.
+ * What the services and the app are built from: the runtime's parts (database, clock, logger,
+ * key vault, optional senders and threads) and the state that lives as long as the process
+ * (caches, limits, the session secret, notifications in flight), all in view here. composeDeps
+ * (compose-deps.ts) makes it; Node, Workers, the CLI, the build thread, the tests and the
+ * benchmark pass it their own parts.
  */
 import type { Config } from './config.ts';
 import type { Db } from './db/database.ts';
+import type { Limiters } from './http/rate-limit.ts';
 import type { Logger } from './logger.ts';
 import type { Metrics } from './metrics.ts';
 import type { ArtifactCache } from './services/artifact-cache.ts';
 import type { ArtifactRenderer } from './services/artifact-rendering.ts';
 import type { BuildRequest, BuildResult } from './services/build-request.ts';
 import type { KeyVault } from './services/key-vault.ts';
+import type { Notifier } from './services/notifier.ts';
+import type { PullCache } from './services/pull-cache.ts';
 import type { WebhookSender } from './services/webhook-sender.ts';
 
 /** The ISP client, one JavaScript file, as /client/worstof-pull.mjs serves it. */
@@ -25,6 +31,14 @@ export interface Deps {
   log: Logger;
   /** Where private signing keys are read from and new ones kept. */
   vault: KeyVault;
+  /** The newest version, artifacts and credentials in memory, and the pull records not yet written. */
+  pullCache: PullCache;
+  /** The webhook notifications in flight, for a runtime to wait for or stop. */
+  notifier: Notifier;
+  /** Per-address limits of the unauthenticated writes, counted in this process. */
+  limits: Limiters;
+  /** Signs console sessions and derives CSRF tokens: WOL_SESSION_SECRET, or random for the process. */
+  sessionSecret: Uint8Array;
   /** When the schedule runs the next build, where a schedule runs in this process. */
   nextScheduledBuild?: () => Date | null;
   /** Artifact bodies shared beyond this process (Workers: the Cache API), read after the credential check. */

@@ -7,6 +7,7 @@
 import type { IncomingMessage, Server } from 'node:http';
 import { type ServerType, serve } from '@hono/node-server';
 import { buildThread } from './build-thread.ts';
+import { composeDeps } from './compose-deps.ts';
 import type { Config } from './config.ts';
 import { parseSigningKey } from './core/signing.ts';
 import { prepareDataDir } from './data-dir.ts';
@@ -28,8 +29,6 @@ import { ensureBootstrapAdmin } from './services/bootstrap.ts';
 import { fileKeyVault } from './services/file-key-vault.ts';
 import { ensureSigningKey } from './services/keys.ts';
 import { nodeWebhookSender } from './services/node-webhook-sender.ts';
-import { stopNotifications } from './services/notifications.ts';
-import { flushPulls } from './services/pull-cache.ts';
 
 export interface NodeRuntime {
   /** Resolves with the exit code once the process has been asked to stop and has stopped. */
@@ -47,14 +46,14 @@ export async function openNode(
   const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });
   try {
     await migrate(database);
-    const deps: Deps = {
+    const deps = composeDeps({
       db: database.db,
       config,
       clock: () => new Date(),
       log,
       vault: fileKeyVault(config.DATA_DIR, configured),
       sendWebhook: nodeWebhookSender,
-    };
+    });
     if (config.WOL_BOOTSTRAP_ADMIN_TOKEN) await ensureBootstrapAdmin(deps, config.WOL_BOOTSTRAP_ADMIN_TOKEN);
     await ensureSigningKey(deps, configured);
     return { deps, database };
@@ -83,8 +82,8 @@ export async function startNode(config: Config): Promise<NodeRuntime> {
     ...(builder ? { buildThread: builder.call } : { renderArtifacts: renderer.render }),
   };
   // Any Node instance that builds sends the NOTIFYs, whether or not it listens for DNS itself.
-  const notifier = dnsNotifier(base);
-  const deps: Deps = { ...base, notifyDns: notifier.notify };
+  const dnsNotify = dnsNotifier(base);
+  const deps: Deps = { ...base, notifyDns: dnsNotify.notify };
   const schedule = config.WOL_BUILD_CRON === 'off' ? null : startSchedule(deps, config.WOL_BUILD_CRON);
   const debounced = config.WOL_BUILD_DEBOUNCE === null ? null : startDebouncedBuilds(deps, config.WOL_BUILD_DEBOUNCE);
   // A national instance builds soon after a new upstream version, debounced as evidence
@@ -154,8 +153,8 @@ export async function startNode(config: Config): Promise<NodeRuntime> {
     try {
       await Promise.all([closed, dns?.stop(), schedule?.stop(), upstream?.stop()]);
       await (national ?? debounced)?.stop();
-      await Promise.all([stopNotifications(deps.db), notifier.stop()]);
-      await flushPulls(deps.db).catch((error) => log.error({ err: error }, 'could not write the last pull records'));
+      await Promise.all([deps.notifier.stop(), dnsNotify.stop()]);
+      await deps.pullCache.flush().catch((error) => log.error({ err: error }, 'could not write the last pull records'));
       await Promise.all([renderer.close(), builder?.close()]);
       await database.close();
       log.info({ signal }, 'stopped');

@@ -3,16 +3,17 @@
  * (node.ts), over postgres.js on Workers TCP sockets. Nothing Node-only is reached from here
  * (no fs, node-cron, PGlite or pino). Each request and each cron invocation opens one
  * connection (Hyperdrive pools them) and closes it once the response is out, in waitUntil:
- * a socket cannot outlive the request that opened it. The app itself is built once per
- * isolate, so what it keeps in memory (the rate limiters) lasts across requests; its deps
- * find the request's connection through an AsyncLocalStorage. The worker never migrates the
+ * a socket cannot outlive the request that opened it. The app and its deps are built once per
+ * isolate, so the rate limits and the session secret last across requests; what belongs to a
+ * connection (the handle, the pull cache and its pending writes, the notifications in flight)
+ * is the request's own, found through an AsyncLocalStorage. The worker never migrates the
  * database: run `npx worstof migrate` with DATABASE_URL first.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { type ConnectionState, composeDeps, connectionState } from './compose-deps.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { createConsoleLogger } from './console-logger.ts';
 import { parseSigningKey, type SigningKey } from './core/signing.ts';
-import type { Db } from './db/database.ts';
 import { openPostgres } from './db/postgres.ts';
 import type { Deps } from './deps.ts';
 import { type App, createApp } from './http/app.ts';
@@ -23,8 +24,6 @@ import { buildSnapshot } from './services/build.ts';
 import { systemCaller } from './services/caller.ts';
 import { configuredKeyVault } from './services/key-vault.ts';
 import { ensureSigningKey } from './services/keys.ts';
-import { pendingNotifications } from './services/notifications.ts';
-import { flushPulls } from './services/pull-cache.ts';
 
 export interface WorkerEnv {
   /** A Hyperdrive binding; preferred over DATABASE_URL when both are there. */
@@ -53,7 +52,7 @@ interface Setup {
 }
 
 /** The connection of the request or cron run whose code is running (requests run concurrently). */
-const connection = new AsyncLocalStorage<Db>();
+const connection = new AsyncLocalStorage<ConnectionState>();
 
 /** The location's Cache API (Workers' `caches.default`), where there is one. */
 const edgeCache = (globalThis as { caches?: { default?: Cache } }).caches?.default;
@@ -74,18 +73,18 @@ async function setUp(env: WorkerEnv): Promise<Setup> {
   if (!config.DATABASE_URL)
     throw new ConfigError('invalid configuration:\n  DATABASE_URL: bind HYPERDRIVE or set the DATABASE_URL secret');
   const signingKey = config.WOL_SIGNING_KEY ? await parseSigningKey(config.WOL_SIGNING_KEY) : null;
-  const deps: Deps = {
-    get db() {
-      const db = connection.getStore();
-      if (!db) throw new Error('no database connection outside a request or cron run');
-      return db;
+  const deps = composeDeps({
+    connection: () => {
+      const running = connection.getStore();
+      if (!running) throw new Error('no database connection outside a request or cron run');
+      return running;
     },
     config,
     clock: () => new Date(),
     log: createConsoleLogger(config.LOG_LEVEL),
     vault: configuredKeyVault(signingKey),
     ...(artifactCache ? { artifactCache } : {}),
-  };
+  });
   const setup = { databaseUrl: config.DATABASE_URL, signingKey, deps, app: createApp(deps) };
   cached = { env, setup };
   return setup;
@@ -102,14 +101,16 @@ async function prepare(deps: Deps, signingKey: SigningKey | null): Promise<void>
 /** Runs `work` over a connection of its own, closed once what it started in the background is done. */
 async function withConnection<T>(setup: Setup, ctx: WorkerContext, work: () => Promise<T>): Promise<T> {
   const database = openPostgres(setup.databaseUrl, 1);
+  const state = connectionState(database.db, setup.deps.clock);
   try {
-    return await connection.run(database.db, work);
+    return await connection.run(state, work);
   } finally {
     // New-version notifications a build started, then the batched pull records, then close.
     const log = setup.deps.log;
     ctx.waitUntil(
-      pendingNotifications(database.db)
-        .then(() => flushPulls(database.db))
+      state.notifier
+        .pending()
+        .then(() => state.pullCache.flush())
         .catch((error) => log.error({ err: error }, 'could not write the pull records'))
         .finally(() => database.close()),
     );

@@ -14,7 +14,6 @@ import { sha256Hex } from '../src/core/tokens.ts';
 import { verifyManifest } from '../src/core/verify.ts';
 import { artifacts, snapshots } from '../src/db/schema.ts';
 import { activeSigningKey } from '../src/services/keys.ts';
-import { forgetLatest } from '../src/services/pull-cache.ts';
 import { type Actors, createActors, ok } from './support/actors.ts';
 import { createTestContext, type TestContext } from './support/context.ts';
 import { databaseName } from './support/database.ts';
@@ -72,7 +71,7 @@ describe(`firewall, proxy and filter artifacts on ${databaseName}`, () => {
       .set({ manifest: old, manifestSha256: sha256Hex(old) })
       .where(eq(snapshots.version, 1));
     await ctx.deps.db.delete(artifacts).where(inArray(artifacts.format, [...added]));
-    forgetLatest(ctx.deps.db);
+    ctx.deps.pullCache.forgetLatest();
     expect((await get('/v1/list/latest.edl')).status).toBe(410);
     // The older manifest still verifies: a closed list of formats would refuse it.
     expect((await verifyManifest(old, await jwks(), ctx.now())).version).toBe(1);

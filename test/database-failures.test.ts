@@ -17,7 +17,6 @@ import { createApp } from '../src/http/app.ts';
 import { createLogger } from '../src/logger.ts';
 import { buildSnapshot } from '../src/services/build.ts';
 import { systemCaller } from '../src/services/caller.ts';
-import { flushPulls } from '../src/services/pull-cache.ts';
 import { type Actors, createActors, ok } from './support/actors.ts';
 import { createTestContext, type TestContext } from './support/context.ts';
 import { databaseName, onPostgres } from './support/database.ts';
@@ -85,10 +84,10 @@ describe(`a read-only database on ${databaseName}`, () => {
     const res = await ctx.call('GET', '/v1/list/latest.txt', { token: a.isp });
     expect(res.status, await res.clone().text()).toBe(200);
     expect(await res.text()).toContain('zz-dbfail.com');
-    await expect(flushPulls(ctx.deps.db)).rejects.toThrow();
+    await expect(ctx.deps.pullCache.flush()).rejects.toThrow();
 
     await setting('default_transaction_read_only', null);
-    await flushPulls(ctx.deps.db);
+    await ctx.deps.pullCache.flush();
     const [after] = await ctx.deps.db.select().from(credentials).where(eq(credentials.id, before!.id));
     expect(after?.lastUsedAt).toEqual(ctx.now());
   });

@@ -16,7 +16,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../src/db/database.ts';
 import { type DnsListener, startDnsListener } from '../src/dns/listener.ts';
 import { type DnsNotifier, dnsNotifier } from '../src/dns/notify.ts';
-import { flushPulls } from '../src/services/pull-cache.ts';
 import { type Actors, createActors, ok } from './support/actors.ts';
 import { createTestContext, type TestContext } from './support/context.ts';
 import { databaseName } from './support/database.ts';
@@ -150,7 +149,7 @@ afterAll(async () => {
 });
 
 async function transfers() {
-  await flushPulls(ctx.deps.db);
+  await ctx.deps.pullCache.flush();
   return queryRows<{ version: number; via: string }>(
     ctx.deps.db,
     sql`select distinct version, via from pulls where credential_id = ${credentialId} and format = 'rpz' and status = 200 order by version`,

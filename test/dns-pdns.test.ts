@@ -17,7 +17,6 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../src/db/database.ts';
 import { type DnsListener, startDnsListener } from '../src/dns/listener.ts';
-import { flushPulls } from '../src/services/pull-cache.ts';
 import { type Actors, createActors, ok } from './support/actors.ts';
 import { createTestContext, type TestContext } from './support/context.ts';
 import { databaseName } from './support/database.ts';
@@ -60,7 +59,7 @@ async function until(check: () => Promise<boolean>, what: string, ms = 15_000): 
 }
 
 async function transfers() {
-  await flushPulls(ctx.deps.db);
+  await ctx.deps.pullCache.flush();
   return queryRows<{ version: number; via: string }>(
     ctx.deps.db,
     sql`select distinct version, via from pulls where credential_id = ${credentialId} and format = 'rpz' and status = 200 order by version`,

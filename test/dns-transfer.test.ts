@@ -15,7 +15,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseRpz } from '../src/core/rpz-zone.ts';
 import { queryRows } from '../src/db/database.ts';
 import { type DnsListener, startDnsListener } from '../src/dns/listener.ts';
-import { flushPulls } from '../src/services/pull-cache.ts';
 import { type Actors, createActors, ok } from './support/actors.ts';
 import { ConsoleClient } from './support/console.ts';
 import { createTestContext, type TestContext } from './support/context.ts';
@@ -68,7 +67,7 @@ async function artifactRecords(version: number): Promise<string[]> {
 }
 
 async function pulls() {
-  await flushPulls(ctx.deps.db);
+  await ctx.deps.pullCache.flush();
   return queryRows<{ version: number; format: string; via: string; status: number; count: number }>(
     ctx.deps.db,
     sql`select version, format, via, status, sum(count)::int as count from pulls where credential_id = ${credentialId}

@@ -8,7 +8,6 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formats } from '../src/core/formats.ts';
 import { pulls } from '../src/db/schema.ts';
-import { flushPulls } from '../src/services/pull-cache.ts';
 import { type Actors, createActors, ok } from './support/actors.ts';
 import { createTestContext, type TestContext } from './support/context.ts';
 import { databaseName } from './support/database.ts';
@@ -164,7 +163,7 @@ describe(`HTTP Basic on the pull routes on ${databaseName}`, () => {
     );
     expect((await get('/v1/list/latest.txt', basic('pan-os', key.token))).status).toBe(200);
     expect((await get('/v1/list/manifest', basic('pan-os', key.token))).status).toBe(200);
-    await flushPulls(ctx.deps.db);
+    await ctx.deps.pullCache.flush();
     const rows = await ctx.deps.db.select().from(pulls).where(eq(pulls.credentialId, key.id));
     expect(rows.map((r) => [r.version, r.format, r.status]).sort()).toEqual([
       [1, 'manifest', 200],

@@ -10,7 +10,6 @@ import { promisify } from 'node:util';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../src/db/database.ts';
-import { flushPulls } from '../src/services/pull-cache.ts';
 import { type Actors, createActors, ok } from './support/actors.ts';
 import { createTestContext, type TestContext } from './support/context.ts';
 import { databaseName } from './support/database.ts';
@@ -344,7 +343,7 @@ describe(`TAXII 2.1 on ${databaseName}`, () => {
   });
 
   it('records every request as a pull with format taxii', async () => {
-    await flushPulls(ctx.deps.db);
+    await ctx.deps.pullCache.flush();
     const count = async () =>
       Number(
         (
@@ -357,7 +356,7 @@ describe(`TAXII 2.1 on ${databaseName}`, () => {
     const before = await count();
     await get(OBJECTS, { token: a.ncb });
     await get(`${ROOT}/collections/nope/`, { token: a.ncb });
-    await flushPulls(ctx.deps.db);
+    await ctx.deps.pullCache.flush();
     expect(await count()).toBe(before + 2);
     const rows = await queryRows<{ status: number; version: number | null }>(
       ctx.deps.db,

@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../src/db/database.ts';
 import { insertWebhook } from '../src/db/repositories/webhooks.ts';
 import { createApp } from '../src/http/app.ts';
-import { pendingNotifications, REFUSED_DELIVERY } from '../src/services/notifications.ts';
+import { REFUSED_DELIVERY } from '../src/services/notifications.ts';
 import { type Actors, createActors, ok } from './support/actors.ts';
 import { createTestContext, type TestContext } from './support/context.ts';
 import { databaseName } from './support/database.ts';
@@ -136,7 +136,7 @@ describe(`webhooks on ${databaseName}`, () => {
       await report(ctx, a, 'http://zz-hook-one.example/a');
       const result = await build(ctx, a);
       expect(result.changed).toBe(true);
-      await pendingNotifications(ctx.deps.db);
+      await ctx.deps.notifier.pending();
 
       const jwks = createLocalJWKSet(await ok(ctx.call('GET', '/.well-known/jwks.json')));
       const manifest = await (await ctx.call('GET', '/v1/list/manifest', { token: a.ncb })).text();
@@ -199,7 +199,7 @@ describe(`webhooks on ${databaseName}`, () => {
       const result = await build(ctx, a);
       expect(result.changed).toBe(true);
       expect(Date.now() - started).toBeLessThan(900);
-      await pendingNotifications(ctx.deps.db);
+      await ctx.deps.notifier.pending();
       const attempts = await deliveries(id);
       expect(attempts.map((d) => [d.attempt, d.status, d.error])).toEqual([
         [1, null, 'no answer within 1 s'],
@@ -229,7 +229,7 @@ describe(`webhooks on ${databaseName}`, () => {
       await report(ctx, a, 'http://zz-hook-four.example/a');
       const second = await build(ctx, a);
       await ok(ctx.call('DELETE', `/v1/webhooks/${id}`, { token: a.ncb }));
-      await pendingNotifications(ctx.deps.db);
+      await ctx.deps.notifier.pending();
       expect((await deliveries(id)).map((d) => [d.version, d.attempt])).toEqual([
         [first.version, 1],
         [second.version, 1],
@@ -280,7 +280,7 @@ describe(`webhooks on ${databaseName}`, () => {
       const { id } = await ok<{ id: number }>(ctx.call('POST', '/v1/webhooks', { token: a.ncb, body: { url } }));
       await report(ctx, a, 'http://zz-hook-five.example/a');
       const result = await build(ctx, a);
-      await pendingNotifications(ctx.deps.db);
+      await ctx.deps.notifier.pending();
       expect(await deliveries(id)).toEqual([{ version: result.version, attempt: 1, status: 204, error: null }]);
       expect(rx.received).toHaveLength(1);
       await ok(ctx.call('DELETE', `/v1/webhooks/${id}`, { token: a.ncb }));
@@ -320,7 +320,7 @@ describe(`webhooks to non-public targets on ${databaseName}`, () => {
       ).id;
       await report(strict, b, 'http://zz-hook-refused.example/a');
       const result = await build(strict, b);
-      await pendingNotifications(strict.deps.db);
+      await strict.deps.notifier.pending();
 
       expect(rx.received).toEqual([]);
       // A listening target and a closed port leave the same record: nothing the target did shows.

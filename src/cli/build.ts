@@ -4,7 +4,6 @@ import { createLogger } from '../logger.ts';
 import { openNode } from '../node.ts';
 import { buildSnapshot } from '../services/build.ts';
 import { systemCaller } from '../services/caller.ts';
-import { stopNotifications } from '../services/notifications.ts';
 
 export async function buildCommand(): Promise<number> {
   const config = loadConfig(process.env);
@@ -15,7 +14,7 @@ export async function buildCommand(): Promise<number> {
     return 0;
   } finally {
     // The first attempt to each webhook is made; retries belong to a serving process.
-    await stopNotifications(deps.db);
+    await deps.notifier.stop();
     await database.close();
   }
 }

@@ -8,6 +8,7 @@
  * open at once, the oldest is forgotten (that address starts afresh, nobody is refused for it).
  */
 import type { MiddlewareHandler } from 'hono';
+import type { Config } from '../config.ts';
 import { RateLimitedError } from '../services/errors.ts';
 import type { AppEnv } from './env.ts';
 
@@ -88,6 +89,28 @@ export class FixedWindowLimiter {
       this.windows.delete(key);
     }
   }
+}
+
+/** Sign-in attempts each client address may make per window (per instance). */
+const SIGN_IN_ATTEMPTS = 10;
+const SIGN_IN_WINDOW_MS = 15 * 60_000;
+
+/** The limits of this process (composeDeps makes them once, so every app built over the deps shares them). */
+export interface Limiters {
+  /** Public delisting requests (WOL_DELISTING_RATE per WOL_DELISTING_WINDOW). */
+  delisting: FixedWindowLimiter;
+  /** The console's failed sign-ins. */
+  signIn: FixedWindowLimiter;
+}
+
+export function createLimiters(config: Config): Limiters {
+  return {
+    delisting: new FixedWindowLimiter({
+      limit: config.WOL_DELISTING_RATE,
+      windowMs: config.WOL_DELISTING_WINDOW * 1000,
+    }),
+    signIn: new FixedWindowLimiter({ limit: SIGN_IN_ATTEMPTS, windowMs: SIGN_IN_WINDOW_MS }),
+  };
 }
 
 /**

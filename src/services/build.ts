@@ -40,7 +40,6 @@ import { activeSigningKey } from './keys.ts';
 import { type NationalList, nationalList } from './national-list.ts';
 import { notifyNewVersion } from './notifications.ts';
 import type { Principal } from './principal.ts';
-import { forgetLatest } from './pull-cache.ts';
 
 /** Any constant works; all builders of one database must agree on it. */
 const BUILD_LOCK = 0x776f6c;
@@ -65,7 +64,7 @@ export async function buildSnapshot(
     const result = await (deps.buildThread && !options.beforeCommit
       ? deps.buildThread(request)
       : commitBuild(deps, request, options.beforeCommit));
-    if (result.changed) forgetLatest(deps.db);
+    if (result.changed) deps.pullCache.forgetLatest();
     deps.log.info({ build: { trigger: options.trigger, ...result } }, 'build finished');
     const outcome = result.changed ? 'changed' : 'unchanged';
     deps.metrics?.build({ trigger: options.trigger, outcome, seconds: result.durationMs / 1000 });

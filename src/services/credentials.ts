@@ -20,7 +20,6 @@ import type { CredentialInput } from '../schemas/credentials.ts';
 import type { Call } from './caller.ts';
 import { ForbiddenError, InvalidInputError, NotFoundError } from './errors.ts';
 import type { Principal } from './principal.ts';
-import { cachedPrincipal, forgetPrincipals, touchLater } from './pull-cache.ts';
 import { forgetTsigKeys } from './tsig-keys.ts';
 
 /**
@@ -42,13 +41,13 @@ export async function authenticateToken(deps: Deps, token: string): Promise<Prin
   if (!TOKEN_PATTERN.test(token)) return null;
   const tokenHash = hashToken(token);
   const now = deps.clock();
-  return cachedPrincipal(deps.db, tokenHash, now, async () => {
+  return deps.pullCache.principal(tokenHash, now, async () => {
     const row = await findCredentialByHash(deps.db, tokenHash);
     // The lookup is by hash; comparing the stored hash too guards against a collation or index surprise.
     if (!row || !sameHash(row.tokenHash, tokenHash)) return null;
     if (row.revokedAt || (row.expiresAt && row.expiresAt <= now)) return null;
     if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > TOUCH_INTERVAL_MS)
-      touchLater(deps.db, row.id, now);
+      deps.pullCache.touch(row.id, now);
     const principal: Principal = {
       credentialId: row.id,
       role: row.role,
@@ -125,7 +124,7 @@ export async function revokeCredential(deps: Deps, { caller, input: { id } }: Ca
     });
     return { ...row, revokedAt: row.revokedAt ?? now };
   });
-  forgetPrincipals(deps.db);
+  deps.pullCache.forgetPrincipals();
   // Its TSIG keys end with it (the listener's lookups join the credential).
   forgetTsigKeys(deps.db);
   return revoked;

@@ -20,13 +20,12 @@ import type { ArtifactBody, ArtifactKey } from './artifact-cache.ts';
 import type { Call } from './caller.ts';
 import { ConflictError, GoneError, InvalidInputError, NotFoundError, UnavailableError } from './errors.ts';
 import type { Principal } from './principal.ts';
-import { cachedArtifact, cachedLatest, flushPulls, recordPullLater } from './pull-cache.ts';
 
 export type VersionSpec = 'latest' | number;
 
 async function resolveSnapshot(deps: Deps, spec: VersionSpec): Promise<SnapshotRow> {
   if (spec === 'latest') {
-    const latest = await cachedLatest(deps.db, () => latestSnapshot(deps.db));
+    const latest = await deps.pullCache.latest(() => latestSnapshot(deps.db));
     if (!latest) throw new UnavailableError('no_snapshot', 'no version has been built yet');
     return latest;
   }
@@ -52,7 +51,7 @@ function recordPull(
   status: number,
   ip: string | null,
 ) {
-  recordPullLater(deps.db, { credentialId: who.credentialId, version, format, status, at: deps.clock(), ip });
+  deps.pullCache.recordPull({ credentialId: who.credentialId, version, format, status, at: deps.clock(), ip });
   deps.metrics?.pull({ role: who.role, format, status });
 }
 
@@ -130,7 +129,7 @@ async function artifactBody(deps: Deps, key: ArtifactKey): Promise<ArtifactBody 
   const hit = await deps.artifactCache?.get(key);
   if (hit) return hit;
   const { version, format, manifestSha256 } = key;
-  const row = await cachedArtifact(deps.db, `${version}.${manifestSha256}.${format}`, () =>
+  const row = await deps.pullCache.artifact(`${version}.${manifestSha256}.${format}`, () =>
     getArtifact(deps.db, version, format),
   );
   if (!row) return undefined;
@@ -195,7 +194,7 @@ export async function pullChanges(
 
 /** An NCB's view of the ISPs of its country: the version each last pulled and how far behind it is. */
 export async function ncbIspStatus(deps: Deps, { caller: { principal: who } }: Call) {
-  await flushPulls(deps.db);
+  await deps.pullCache.flush();
   const latest = await latestSnapshot(deps.db);
   const country = who.country ?? '--';
   const rows = await pullStatus(deps.db, { kind: 'isp', country });
@@ -237,7 +236,7 @@ export async function ncbIspStatus(deps: Deps, { caller: { principal: who } }: C
  * behind the newest version that is.
  */
 export async function ncbSyncStatus(deps: Deps) {
-  await flushPulls(deps.db);
+  await deps.pullCache.flush();
   const [latest, rows] = await Promise.all([latestSnapshot(deps.db), pullStatus(deps.db, { kind: 'ncb' })]);
   return {
     latestVersion: latest?.version ?? null,

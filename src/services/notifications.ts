@@ -6,8 +6,9 @@
  * A build calls notifyNewVersion after its transaction has committed and does not wait:
  * nothing a receiver does can slow or fail a build. Retries of a version stop once a newer
  * version has been sent to that webhook, or once the webhook is deleted. Deliveries live
- * in this process: stopNotifications (at shutdown) lets attempts under way finish and
- * drops the retries still waiting; a receiver that missed one still polls the timestamp.
+ * in this process, in deps.notifier (notifier.ts): its stop() (at shutdown) lets attempts under
+ * way finish and drops the retries still waiting; a receiver that missed one still polls the
+ * timestamp.
  *
  * A target that is not public (core/webhook-target.ts), unless WOL_WEBHOOK_ALLOW names it,
  * is refused before any connection, and recorded as refused and nothing else: what such an
@@ -17,7 +18,6 @@
 import { buildNotification, NOTIFICATION_TYP, retryDelaySeconds } from '../core/notification.ts';
 import { signCompact } from '../core/signing.ts';
 import { literalAddress, webhookTargetAllowed } from '../core/webhook-target.ts';
-import type { Db } from '../db/database.ts';
 import { getSnapshot } from '../db/repositories/snapshots.ts';
 import { activeWebhooks, getWebhook, insertDelivery, type WebhookRow } from '../db/repositories/webhooks.ts';
 import type { Deps } from '../deps.ts';
@@ -27,67 +27,37 @@ import { fetchWebhookSender, type WebhookSender, WebhookTargetRefused } from './
 /** What a refused delivery records: no status, no timing, nothing the target did. */
 export const REFUSED_DELIVERY = 'refused: target address not allowed';
 
-interface Dispatcher {
-  tasks: Set<Promise<void>>;
-  /** Aborted at shutdown: waiting retries end, no new retry starts. */
-  stopping: AbortController;
-  /** The newest version handed to each webhook: an older version's retries give way to it. */
-  newest: Map<number, number>;
-}
-
-const dispatchers = new WeakMap<Db, Dispatcher>();
-
-function dispatcherOf(db: Db): Dispatcher {
-  let dispatcher = dispatchers.get(db);
-  if (!dispatcher) {
-    dispatcher = { tasks: new Set(), stopping: new AbortController(), newest: new Map() };
-    dispatchers.set(db, dispatcher);
-  }
-  return dispatcher;
-}
-
 /** Starts delivering `version` to every webhook in the background; never throws, never waits. */
 export function notifyNewVersion(deps: Deps, version: number): void {
   // The secondaries of the DNS zone hear of it too, by NOTIFY, where the runtime can send it.
   deps.notifyDns?.(version);
-  const dispatcher = dispatcherOf(deps.db);
-  const task = deliverVersion(deps, dispatcher, version).catch((error) =>
-    deps.log.error({ err: error, notification: { version } }, 'could not send the new-version notifications'),
+  deps.notifier.track(
+    deliverVersion(deps, version).catch((error) =>
+      deps.log.error({ err: error, notification: { version } }, 'could not send the new-version notifications'),
+    ),
   );
-  dispatcher.tasks.add(task);
-  void task.finally(() => dispatcher.tasks.delete(task));
 }
 
-/** Resolves when every delivery started so far has ended (retries included). For runtimes that must wait (Workers' waitUntil). */
-export async function pendingNotifications(db: Db): Promise<void> {
-  const dispatcher = dispatcherOf(db);
-  while (dispatcher.tasks.size > 0) await Promise.allSettled([...dispatcher.tasks]);
-}
-
-/** At shutdown: attempts under way finish (each within its timeout); waiting retries are dropped. */
-export async function stopNotifications(db: Db): Promise<void> {
-  dispatcherOf(db).stopping.abort();
-  await pendingNotifications(db);
-}
-
-async function deliverVersion(deps: Deps, dispatcher: Dispatcher, version: number): Promise<void> {
+async function deliverVersion(deps: Deps, version: number): Promise<void> {
   const hooks = await activeWebhooks(deps.db);
   if (hooks.length === 0) return;
   const snapshot = await getSnapshot(deps.db, version);
   if (!snapshot) return;
   const payload = buildNotification(version, snapshot.manifestSha256, deps.clock());
   const jws = await signCompact(payload, await activeSigningKey(deps), NOTIFICATION_TYP);
-  for (const hook of hooks) dispatcher.newest.set(hook.id, Math.max(version, dispatcher.newest.get(hook.id) ?? 0));
-  await Promise.all(hooks.map((hook) => deliver(deps, dispatcher, hook, version, jws)));
+  const { newest } = deps.notifier;
+  for (const hook of hooks) newest.set(hook.id, Math.max(version, newest.get(hook.id) ?? 0));
+  await Promise.all(hooks.map((hook) => deliver(deps, hook, version, jws)));
 }
 
-async function deliver(deps: Deps, dispatcher: Dispatcher, hook: WebhookRow, version: number, jws: string) {
+async function deliver(deps: Deps, hook: WebhookRow, version: number, jws: string) {
   const { WOL_WEBHOOK_ATTEMPTS: attempts, WOL_WEBHOOK_BACKOFF: backoff } = deps.config;
+  const { stopping, newest } = deps.notifier;
   for (let attempt = 1; attempt <= attempts; attempt++) {
     if (attempt > 1) {
-      await sleep(retryDelaySeconds(attempt, backoff) * 1000, dispatcher.stopping.signal);
-      if (dispatcher.stopping.signal.aborted) return;
-      if ((dispatcher.newest.get(hook.id) ?? 0) > version) return;
+      await sleep(retryDelaySeconds(attempt, backoff) * 1000, stopping);
+      if (stopping.aborted) return;
+      if ((newest.get(hook.id) ?? 0) > version) return;
       if ((await getWebhook(deps.db, hook.id))?.revokedAt !== null) return;
     }
     const { status, error, outcome } = await post(deps, hook.url, jws, version);

@@ -1,6 +1,7 @@
 /**
  * What keeps the pull path off the database: ISPs poll often and nearly always get a 304.
- * Per database handle (tests and runtimes may hold several), in this process only:
+ * One per process and database (composeDeps makes it; on Workers one per request's connection,
+ * whose pending writes must be done before it closes), in memory only:
  * - artifacts by version and format: immutable and content-addressed, so never stale;
  *   bounded by bytes, least recently used out first;
  * - the newest snapshot, for at most LATEST_TTL_MS (a build in this process forgets it at once);
@@ -23,162 +24,147 @@ const FLUSH_MS = 1000;
 const FLUSH_ROWS = 500;
 const ARTIFACT_BUDGET_BYTES = 64 * 2 ** 20;
 
-interface Cache {
-  latest: { row: SnapshotRow; until: number } | null;
-  artifacts: Map<string, ArtifactRow>;
-  artifactBytes: number;
-  principals: Map<string, { principal: Principal | null; until: number }>;
+export interface PullCache {
+  /** The newest snapshot, loaded by `load` when not known or older than LATEST_TTL_MS by the clock. */
+  latest(load: () => Promise<SnapshotRow | undefined>): Promise<SnapshotRow | undefined>;
+  /** After a build in this process changed the list. */
+  forgetLatest(): void;
+  /**
+   * `key` names the version, its manifest digest and the format: the digest keeps a database
+   * whose version N is other bytes (restored, or rebuilt from nothing) from meeting the old N.
+   */
+  artifact(key: string, load: () => Promise<ArtifactRow | undefined>): Promise<ArtifactRow | undefined>;
+  /** `now` is the caller's instant, so an expiry passes when the clock says so; `expiresAt` bounds the entry. */
+  principal(
+    tokenHash: string,
+    now: Date,
+    load: () => Promise<{ principal: Principal; expiresAt: Date | null } | null>,
+  ): Promise<Principal | null>;
+  /** After a revocation (or any credential change): resolve every key afresh. */
+  forgetPrincipals(): void;
+  recordPull(row: NewPull): void;
+  /** The credential was used at `at`; only its latest use is written. */
+  touch(credentialId: number, at: Date): void;
+  /**
+   * Writes the pull records and credential uses not yet written. Errors are the caller's to
+   * log; what failed is kept for the next try.
+   */
+  flush(): Promise<void>;
+}
+
+/** `db` is where the pull records are written: the process's database, never a transaction. */
+export function createPullCache(db: Db, clock: () => Date): PullCache {
+  let latest: { row: SnapshotRow; until: number } | null = null;
+  const artifacts = new Map<string, ArtifactRow>();
+  let artifactBytes = 0;
+  const principals = new Map<string, { principal: Principal | null; until: number }>();
   /** Pulls not yet written, identical ones merged: key -> row with its count. */
-  pending: Map<string, NewPull>;
+  let pending = new Map<string, NewPull>();
   /** Credentials used and not yet recorded: id -> when, the latest use only. */
-  touches: Map<number, Date>;
-  flushing: Promise<void> | null;
-  timer: ReturnType<typeof setTimeout> | null;
-}
+  let touches = new Map<number, Date>();
+  let flushing: Promise<void> | null = null;
+  let timer: ReturnType<typeof setTimeout> | null = null;
 
-const caches = new WeakMap<Db, Cache>();
+  const cache: PullCache = {
+    async latest(load) {
+      if (latest && latest.until > clock().getTime()) return latest.row;
+      const row = await load();
+      latest = row ? { row, until: clock().getTime() + LATEST_TTL_MS } : null;
+      return row;
+    },
 
-function cacheOf(db: Db): Cache {
-  let cache = caches.get(db);
-  if (!cache) {
-    cache = {
-      latest: null,
-      artifacts: new Map(),
-      artifactBytes: 0,
-      principals: new Map(),
-      pending: new Map(),
-      touches: new Map(),
-      flushing: null,
-      timer: null,
-    };
-    caches.set(db, cache);
+    forgetLatest() {
+      latest = null;
+    },
+
+    async artifact(key, load) {
+      const hit = artifacts.get(key);
+      if (hit) {
+        artifacts.delete(key);
+        artifacts.set(key, hit);
+        return hit;
+      }
+      const row = await load();
+      if (!row) return undefined;
+      const size = row.bytes.byteLength + row.gzip.byteLength;
+      if (size > ARTIFACT_BUDGET_BYTES / 4) return row;
+      artifacts.set(key, row);
+      artifactBytes += size;
+      for (const [oldest, value] of artifacts) {
+        if (artifactBytes <= ARTIFACT_BUDGET_BYTES) break;
+        artifacts.delete(oldest);
+        artifactBytes -= value.bytes.byteLength + value.gzip.byteLength;
+      }
+      return row;
+    },
+
+    async principal(tokenHash, now, load) {
+      const at = now.getTime();
+      const hit = principals.get(tokenHash);
+      if (hit && hit.until > at) return hit.principal;
+      const loaded = await load();
+      if (principals.size > 10_000) principals.clear();
+      const until = Math.min(at + PRINCIPAL_TTL_MS, loaded?.expiresAt?.getTime() ?? Number.POSITIVE_INFINITY);
+      principals.set(tokenHash, { principal: loaded?.principal ?? null, until });
+      return loaded?.principal ?? null;
+    },
+
+    forgetPrincipals() {
+      principals.clear();
+    },
+
+    recordPull(row) {
+      const key = `${row.credentialId}|${row.version}|${row.format}|${row.status}|${row.ip}|${row.via}`;
+      const same = pending.get(key);
+      if (same) {
+        same.count = (same.count ?? 1) + (row.count ?? 1);
+        same.at = row.at;
+      } else pending.set(key, { ...row, count: row.count ?? 1 });
+      flushSoon();
+    },
+
+    touch(credentialId, at) {
+      const known = touches.get(credentialId);
+      if (!known || known < at) touches.set(credentialId, at);
+      flushSoon();
+    },
+
+    async flush() {
+      if (timer) clearTimeout(timer);
+      timer = null;
+      await flushing;
+      if (pending.size === 0 && touches.size === 0) return;
+      const rows = [...pending.values()];
+      const used = [...touches];
+      pending = new Map();
+      touches = new Map();
+      const writes = Promise.allSettled([
+        insertPulls(db, rows).catch((error) => {
+          for (const row of rows) cache.recordPull(row);
+          throw error;
+        }),
+        touchCredentials(db, used).catch((error) => {
+          for (const [id, at] of used) cache.touch(id, at);
+          throw error;
+        }),
+      ]);
+      flushing = writes
+        .then((outcomes) => {
+          for (const outcome of outcomes) if (outcome.status === 'rejected') throw outcome.reason;
+        })
+        .finally(() => {
+          flushing = null;
+        });
+      await flushing;
+    },
+  };
+
+  function flushSoon(): void {
+    // A failed write keeps its rows for the next flush; the reader that flushes sees the error.
+    const flushQuietly = () => cache.flush().catch(() => {});
+    if (pending.size >= FLUSH_ROWS) void flushQuietly();
+    else timer ??= setTimeout(flushQuietly, FLUSH_MS).unref();
   }
+
   return cache;
-}
-
-export async function cachedLatest(
-  db: Db,
-  load: () => Promise<SnapshotRow | undefined>,
-): Promise<SnapshotRow | undefined> {
-  const cache = cacheOf(db);
-  if (cache.latest && cache.latest.until > Date.now()) return cache.latest.row;
-  const row = await load();
-  cache.latest = row ? { row, until: Date.now() + LATEST_TTL_MS } : null;
-  return row;
-}
-
-export function forgetLatest(db: Db): void {
-  cacheOf(db).latest = null;
-}
-
-/**
- * `key` names the version, its manifest digest and the format: the digest keeps a database
- * whose version N is other bytes (restored, or rebuilt from nothing) from meeting the old N.
- */
-export async function cachedArtifact(
-  db: Db,
-  key: string,
-  load: () => Promise<ArtifactRow | undefined>,
-): Promise<ArtifactRow | undefined> {
-  const cache = cacheOf(db);
-  const hit = cache.artifacts.get(key);
-  if (hit) {
-    cache.artifacts.delete(key);
-    cache.artifacts.set(key, hit);
-    return hit;
-  }
-  const row = await load();
-  if (!row) return undefined;
-  const size = row.bytes.byteLength + row.gzip.byteLength;
-  if (size > ARTIFACT_BUDGET_BYTES / 4) return row;
-  cache.artifacts.set(key, row);
-  cache.artifactBytes += size;
-  for (const [oldest, value] of cache.artifacts) {
-    if (cache.artifactBytes <= ARTIFACT_BUDGET_BYTES) break;
-    cache.artifacts.delete(oldest);
-    cache.artifactBytes -= value.bytes.byteLength + value.gzip.byteLength;
-  }
-  return row;
-}
-
-/** `now` is the service's clock, so an expiry passes when the clock says so; `expiresAt` bounds the entry. */
-export async function cachedPrincipal(
-  db: Db,
-  tokenHash: string,
-  now: Date,
-  load: () => Promise<{ principal: Principal; expiresAt: Date | null } | null>,
-): Promise<Principal | null> {
-  const cache = cacheOf(db);
-  const at = now.getTime();
-  const hit = cache.principals.get(tokenHash);
-  if (hit && hit.until > at) return hit.principal;
-  const loaded = await load();
-  if (cache.principals.size > 10_000) cache.principals.clear();
-  const until = Math.min(at + PRINCIPAL_TTL_MS, loaded?.expiresAt?.getTime() ?? Number.POSITIVE_INFINITY);
-  cache.principals.set(tokenHash, { principal: loaded?.principal ?? null, until });
-  return loaded?.principal ?? null;
-}
-
-/** After a revocation (or any credential change): resolve every key afresh. */
-export function forgetPrincipals(db: Db): void {
-  cacheOf(db).principals.clear();
-}
-
-export function recordPullLater(db: Db, row: NewPull): void {
-  const cache = cacheOf(db);
-  const key = `${row.credentialId}|${row.version}|${row.format}|${row.status}|${row.ip}|${row.via}`;
-  const same = cache.pending.get(key);
-  if (same) {
-    same.count = (same.count ?? 1) + (row.count ?? 1);
-    same.at = row.at;
-  } else cache.pending.set(key, { ...row, count: row.count ?? 1 });
-  flushSoon(db, cache);
-}
-
-export function touchLater(db: Db, credentialId: number, at: Date): void {
-  const cache = cacheOf(db);
-  const known = cache.touches.get(credentialId);
-  if (!known || known < at) cache.touches.set(credentialId, at);
-  flushSoon(db, cache);
-}
-
-function flushSoon(db: Db, cache: Cache): void {
-  // A failed write keeps its rows for the next flush; the reader that flushes sees the error.
-  const flushQuietly = () => flushPulls(db).catch(() => {});
-  if (cache.pending.size >= FLUSH_ROWS) void flushQuietly();
-  else cache.timer ??= setTimeout(flushQuietly, FLUSH_MS).unref();
-}
-
-/**
- * Writes the pull records and credential uses not yet written. Errors are the caller's to
- * log; what failed is kept for the next try.
- */
-export async function flushPulls(db: Db): Promise<void> {
-  const cache = cacheOf(db);
-  if (cache.timer) clearTimeout(cache.timer);
-  cache.timer = null;
-  await cache.flushing;
-  if (cache.pending.size === 0 && cache.touches.size === 0) return;
-  const rows = [...cache.pending.values()];
-  const touches = [...cache.touches];
-  cache.pending = new Map();
-  cache.touches = new Map();
-  const writes = Promise.allSettled([
-    insertPulls(db, rows).catch((error) => {
-      for (const row of rows) recordPullLater(db, row);
-      throw error;
-    }),
-    touchCredentials(db, touches).catch((error) => {
-      for (const [id, at] of touches) touchLater(db, id, at);
-      throw error;
-    }),
-  ]);
-  cache.flushing = writes
-    .then((outcomes) => {
-      for (const outcome of outcomes) if (outcome.status === 'rejected') throw outcome.reason;
-    })
-    .finally(() => {
-      cache.flushing = null;
-    });
-  await cache.flushing;
 }

@@ -20,7 +20,6 @@ import { listingOrdinals, type ObjectVersionRow, objectVersions } from '../db/re
 import type { Deps } from '../deps.ts';
 import type { Call } from './caller.ts';
 import { ConflictError, NotFoundError } from './errors.ts';
-import { cachedLatest, recordPullLater } from './pull-cache.ts';
 
 export const API_ROOT = 'worstof';
 const context: StixContext = { listName: LIST_NAME };
@@ -59,11 +58,11 @@ export function recordTaxiiPull(
   deps: Deps,
   { caller: { principal: who, ip }, input: { version, status } }: Call<{ version: number | null; status: number }>,
 ) {
-  recordPullLater(deps.db, { credentialId: who.credentialId, version, format: 'taxii', status, at: deps.clock(), ip });
+  deps.pullCache.recordPull({ credentialId: who.credentialId, version, format: 'taxii', status, at: deps.clock(), ip });
   deps.metrics?.pull({ role: who.role, format: 'taxii', status });
 }
 
-const latest = (deps: Deps) => cachedLatest(deps.db, () => latestSnapshot(deps.db));
+const latest = (deps: Deps) => deps.pullCache.latest(() => latestSnapshot(deps.db));
 
 export async function taxiiDiscovery(deps: Deps, { caller, input: { base } }: Call<{ base: string }>) {
   recordTaxiiPull(deps, { caller, input: { version: (await latest(deps))?.version ?? null, status: 200 } });

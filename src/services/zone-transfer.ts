@@ -11,7 +11,6 @@ import type { ZoneTransferType } from '../core/vocabulary.ts';
 import type { Db } from '../db/database.ts';
 import { changesBetween, getArtifact, latestSnapshot, type SnapshotRow } from '../db/repositories/snapshots.ts';
 import type { Deps } from '../deps.ts';
-import { cachedArtifact, cachedLatest, recordPullLater } from './pull-cache.ts';
 import { type ResolvedTsigKey, resolveTsigKey } from './tsig-keys.ts';
 
 const OPCODE_SHIFT = 11;
@@ -101,7 +100,7 @@ export async function answerDns(
   // AXFR over UDP does not exist (RFC 5936 section 4.2).
   if (type === 'AXFR' && transport === 'udp') return refuse();
 
-  const latest = await cachedLatest(deps.db, () => latestSnapshot(deps.db));
+  const latest = await deps.pullCache.latest(() => latestSnapshot(deps.db));
   const current = latest ? await zoneOf(deps, latest, zone) : undefined;
   if (!latest || !current) return { messages: signAll([reply(RCODE.SERVFAIL)]), outcome: 'servfail' };
   const asked = { name: question.name, type } as const;
@@ -155,7 +154,7 @@ async function zoneOf(deps: Deps, latest: SnapshotRow, origin: string): Promise<
   const cacheKey = `${latest.version}.${latest.manifestSha256}.rpz`;
   const cached = zones.get(deps.db);
   if (cached?.key === cacheKey) return cached;
-  const artifact = await cachedArtifact(deps.db, cacheKey, () => getArtifact(deps.db, latest.version, 'rpz'));
+  const artifact = await deps.pullCache.artifact(cacheKey, () => getArtifact(deps.db, latest.version, 'rpz'));
   if (!artifact) return undefined;
   const fresh = { key: cacheKey, zone: parseRpz(new TextDecoder().decode(artifact.bytes), origin) };
   zones.set(deps.db, fresh);
@@ -164,7 +163,7 @@ async function zoneOf(deps: Deps, latest: SnapshotRow, origin: string): Promise<
 
 /** A transfer is a pull; `served` false for an IXFR answered "you are current" (304: still its currency). */
 function record(deps: Deps, key: ResolvedTsigKey, version: number, via: ZoneTransferType, ip: string, served: boolean) {
-  recordPullLater(deps.db, {
+  deps.pullCache.recordPull({
     credentialId: key.credentialId,
     version,
     format: 'rpz',

@@ -5,6 +5,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { composeDeps } from '../../src/compose-deps.ts';
 import { loadConfig } from '../../src/config.ts';
 import type { Deps } from '../../src/deps.ts';
 import { type App, createApp } from '../../src/http/app.ts';
@@ -40,7 +41,7 @@ export async function createTestContext(env: Record<string, string> = {}): Promi
   const dataDir = await mkdtemp(path.join(tmpdir(), 'wol-data-'));
   const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...env });
   let current = START();
-  const deps: Deps = {
+  const deps = composeDeps({
     db: database.db,
     config,
     clock: () => current,
@@ -48,7 +49,7 @@ export async function createTestContext(env: Record<string, string> = {}): Promi
     vault: fileKeyVault(dataDir, null),
     sendWebhook: nodeWebhookSender,
     pullClient: await loadPullClient(),
-  };
+  });
   await ensureSigningKey(deps, null);
   const app = createApp(deps);
   return {

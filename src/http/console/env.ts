@@ -2,7 +2,6 @@
 import type { Deps } from '../../deps.ts';
 import type { SessionUser } from '../../services/sessions.ts';
 import type { AppEnv } from '../env.ts';
-import type { FixedWindowLimiter } from '../rate-limit.ts';
 import type { FormFlash } from './flash.ts';
 import type { ConsoleRefs } from './refs.ts';
 import type { Session } from './session.ts';
@@ -21,10 +20,6 @@ export interface ConsoleEnv {
 
 export interface ConsoleKit {
   deps: Deps;
-  /** Signs session JWTs and derives CSRF tokens. */
-  secret: Uint8Array;
-  /** Sign-in attempts per client address. */
-  signInLimiter: FixedWindowLimiter;
   /** Links and query parameters that keep domain names out of URLs. */
   refs: ConsoleRefs;
 }

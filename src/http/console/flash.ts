@@ -31,7 +31,7 @@ const cookieName = (secure: boolean) => (secure ? '__Secure-wol_flash' : 'wol_fl
 /** Leaves `flash` for the next page and redirects there (303: the browser follows with a GET). */
 export function redirectWith(kit: ConsoleKit, c: Context<ConsoleEnv>, to: string, flash: FormFlash) {
   const secure = isSecure(kit, c);
-  setCookie(c, cookieName(secure), seal(kit.secret, 'flash', JSON.stringify(flash)), {
+  setCookie(c, cookieName(secure), seal(kit.deps.sessionSecret, 'flash', JSON.stringify(flash)), {
     httpOnly: true,
     sameSite: 'Strict',
     secure,
@@ -67,6 +67,6 @@ export function takeFlash(kit: ConsoleKit, c: Context<ConsoleEnv>): FormFlash | 
   const token = getCookie(c, cookieName(secure));
   if (!token) return undefined;
   deleteCookie(c, cookieName(secure), { path: '/console', secure });
-  const text = unseal(kit.secret, 'flash', token);
+  const text = unseal(kit.deps.sessionSecret, 'flash', token);
   return text === null ? undefined : (JSON.parse(text) as FormFlash);
 }

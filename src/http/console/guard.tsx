@@ -84,7 +84,7 @@ export function requireUser(kit: ConsoleKit, ...roles: Role[]): MiddlewareHandle
   return async (c, next) => {
     const secure = isSecure(kit, c);
     const token = getCookie(c, sessionCookie(secure));
-    const session = token ? await readSession(kit.secret, token, kit.deps.clock()) : null;
+    const session = token ? await readSession(kit.deps.sessionSecret, token, kit.deps.clock()) : null;
     const user = session ? await sessionUser(kit.deps, session.credentialId) : null;
     if (!session || !user) {
       if (token) deleteCookie(c, sessionCookie(secure), { path: '/console', secure });
@@ -98,12 +98,12 @@ export function requireUser(kit: ConsoleKit, ...roles: Role[]): MiddlewareHandle
     }
     c.set('user', user);
     c.set('session', session);
-    c.set('csrf', csrfToken(kit.secret, 'session', session.id));
+    c.set('csrf', csrfToken(kit.deps.sessionSecret, 'session', session.id));
     if (!roles.includes(user.role)) return forbiddenPage(c);
     if (c.req.method === 'GET') c.set('flash', takeFlash(kit, c));
     if (c.req.method === 'POST') {
       const form = await c.req.parseBody();
-      if (!csrfMatches(kit.secret, 'session', session.id, form._csrf))
+      if (!csrfMatches(kit.deps.sessionSecret, 'session', session.id, form._csrf))
         return errorPage(
           c,
           403,

@@ -7,7 +7,6 @@
 import { Hono } from 'hono';
 import type { Deps } from '../../deps.ts';
 import type { App } from '../env.ts';
-import { FixedWindowLimiter } from '../rate-limit.ts';
 import type { ConsoleEnv, ConsoleKit } from './env.ts';
 import { consoleErrorHandler, notFoundPage } from './failures.tsx';
 import { postChecks, securityHeaders } from './guard.tsx';
@@ -23,21 +22,10 @@ import { registerNcbs } from './pages/ncbs.tsx';
 import { registerSignIn } from './pages/sign-in.tsx';
 import { registerVersion } from './pages/version.tsx';
 import { consoleRefs } from './refs.ts';
-import { sessionSecret } from './session.ts';
 import { css } from './style.ts';
 
-/** Sign-in attempts each client address may make per window (per instance). */
-const SIGN_IN_ATTEMPTS = 10;
-const SIGN_IN_WINDOW_MS = 15 * 60_000;
-
 export function registerConsole(app: App, deps: Deps): void {
-  const secret = sessionSecret(deps.config.WOL_SESSION_SECRET);
-  const kit: ConsoleKit = {
-    deps,
-    secret,
-    refs: consoleRefs(secret),
-    signInLimiter: new FixedWindowLimiter({ limit: SIGN_IN_ATTEMPTS, windowMs: SIGN_IN_WINDOW_MS }),
-  };
+  const kit: ConsoleKit = { deps, refs: consoleRefs(deps.sessionSecret) };
   const ui = new Hono<ConsoleEnv>();
   ui.onError(consoleErrorHandler(deps));
   ui.use(securityHeaders());

@@ -14,7 +14,7 @@ import { callerOf, requestCaller, requireRoles } from '../auth.ts';
 import type { App } from '../env.ts';
 import { jsonBody, jsonContent, problems } from '../openapi.ts';
 import { problem, problemResponse } from '../problem.ts';
-import { FixedWindowLimiter, rateLimit } from '../rate-limit.ts';
+import { rateLimit } from '../rate-limit.ts';
 
 /**
  * The largest public request body: the schema's longest fields (2048 + 320 + 5000 characters)
@@ -25,13 +25,7 @@ export const DELISTING_MAX_BYTES = 32 * 1024;
 export function registerDelisting(app: App, deps: Deps): void {
   const analysts = requireRoles(deps, 'analyst', 'admin');
   // Counted before the body is read or validated: malformed and oversized requests use up the limit too.
-  const limited = rateLimit(
-    new FixedWindowLimiter({
-      limit: deps.config.WOL_DELISTING_RATE,
-      windowMs: deps.config.WOL_DELISTING_WINDOW * 1000,
-    }),
-    deps.clock,
-  );
+  const limited = rateLimit(deps.limits.delisting, deps.clock);
   const bounded = bodyLimit({
     maxSize: DELISTING_MAX_BYTES,
     onError: (c) =>

@@ -40,7 +40,7 @@ function signInForm(
       <div class="card signin">
         <h1>Sign in</h1>
         <form method="post" action="/console/sign-in" class="stack">
-          <input type="hidden" name="_csrf" value={csrfToken(kit.secret, 'sign-in', id)} />
+          <input type="hidden" name="_csrf" value={csrfToken(kit.deps.sessionSecret, 'sign-in', id)} />
           {next && <input type="hidden" name="next" value={next} />}
           <label for="key">API key</label>
           <input
@@ -82,7 +82,7 @@ export function registerSignIn(ui: Hono<ConsoleEnv>, kit: ConsoleKit): void {
 
   ui.post('/sign-in', async (c) => {
     const address = addressKey(c.get('clientIp'));
-    const verdict = kit.signInLimiter.check(address, deps.clock().getTime());
+    const verdict = deps.limits.signIn.check(address, deps.clock().getTime());
     if (!verdict.allowed) {
       c.header('retry-after', String(verdict.retryAfterSeconds));
       const minutes = Math.ceil(verdict.retryAfterSeconds / 60);
@@ -95,8 +95,8 @@ export function registerSignIn(ui: Hono<ConsoleEnv>, kit: ConsoleKit): void {
     const form = await c.req.parseBody();
     const next = safeNext(form.next);
     const formId = getCookie(c, signInCookie(secure));
-    const failed = () => kit.signInLimiter.take(address, deps.clock().getTime());
-    if (!formId || !csrfMatches(kit.secret, 'sign-in', formId, form._csrf))
+    const failed = () => deps.limits.signIn.take(address, deps.clock().getTime());
+    if (!formId || !csrfMatches(deps.sessionSecret, 'sign-in', formId, form._csrf))
       return signInForm(
         kit,
         c,
@@ -118,7 +118,12 @@ export function registerSignIn(ui: Hono<ConsoleEnv>, kit: ConsoleKit): void {
         kind: 'error',
         text: `The console has no pages for the ${principal.role} role; your key works with the API.`,
       });
-    const token = await issueSession(kit.secret, principal.credentialId, deps.clock(), deps.config.WOL_SESSION_TTL);
+    const token = await issueSession(
+      deps.sessionSecret,
+      principal.credentialId,
+      deps.clock(),
+      deps.config.WOL_SESSION_TTL,
+    );
     deleteCookie(c, signInCookie(secure), { path: '/console', secure });
     setCookie(c, sessionCookie(secure), token, {
       httpOnly: true,
