@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildOutcomes } from '../src/core/vocabulary.ts';
 import { queryRows } from '../src/db/database.ts';
 import { criteriaSets, organisations, reports, snapshots } from '../src/db/schema.ts';
 import { createTestContext, type TestContext } from './support/context.ts';
@@ -99,5 +100,14 @@ describe(`the data model on ${databaseName}`, () => {
     expect(await sqlState(ctx.deps.db.insert(snapshots).values(snapshot(3, 1)))).toBe('23514');
     await ctx.deps.db.insert(snapshots).values(snapshot(2, 1));
     expect(await sqlState(ctx.deps.db.insert(snapshots).values(snapshot(2, 1)))).toBe('23505');
+  });
+
+  it('records a build run only as changed, unchanged or failed (a skipped run is not one)', async () => {
+    const run = (outcome: string) =>
+      ctx.deps.db.execute(
+        sql`insert into build_runs (trigger, started_at, duration_ms, outcome) values ('cli', now(), 1, ${outcome})`,
+      );
+    expect(await sqlState(run('skipped'))).toBe('23514');
+    for (const outcome of buildOutcomes) expect(await sqlState(run(outcome))).toBeUndefined();
   });
 });

@@ -55,5 +55,5 @@ export const publishedKeyStates = ['active', 'retiring'] as const satisfies read
 export const zoneTransferTypes = ['axfr', 'ixfr'] as const;
 export type ZoneTransferType = (typeof zoneTransferTypes)[number];
 
-export const buildOutcomes = ['changed', 'unchanged', 'skipped', 'failed'] as const;
+export const buildOutcomes = ['changed', 'unchanged', 'failed'] as const;
 export type BuildOutcome = (typeof buildOutcomes)[number];

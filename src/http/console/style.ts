@@ -48,7 +48,7 @@ code, .mono { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, mono
 .badge { display: inline-block; padding: .05rem .5rem; border-radius: 999px; font-size: .8rem; font-weight: 600; border: 1px solid transparent; }
 .badge.listed, .badge.fail, .badge.failed { color: var(--listed); background: var(--listed-bg); border-color: #f3b8b2; }
 .badge.candidate, .badge.open { color: var(--candidate); background: var(--candidate-bg); border-color: #f0d29a; }
-.badge.excluded, .badge.reported, .badge.unchanged, .badge.rejected, .badge.skipped { color: var(--excluded); background: var(--excluded-bg); border-color: #d0d5dd; }
+.badge.excluded, .badge.reported, .badge.unchanged, .badge.rejected { color: var(--excluded); background: var(--excluded-bg); border-color: #d0d5dd; }
 .badge.pass, .badge.changed, .badge.accepted { color: var(--ok); background: var(--ok-bg); border-color: #a6d8b5; }
 .muted { color: var(--muted); }
 .flash { border-radius: 8px; padding: .7rem 1rem; margin-bottom: 1rem; border: 1px solid; }

@@ -1,0 +1,2 @@
+ALTER TABLE "build_runs" DROP CONSTRAINT "build_runs_outcome";--> statement-breakpoint
+ALTER TABLE "build_runs" ADD CONSTRAINT "build_runs_outcome" CHECK (outcome in ('changed', 'unchanged', 'failed'));
