@@ -6,6 +6,7 @@
 import { auditedPeople, listAudit, peopleByIds } from '../db/repositories/audit.ts';
 import type { Deps } from '../deps.ts';
 import { resolveListKey } from './domains.ts';
+import { pageOf } from './paging.ts';
 
 export interface AuditQuery {
   actor?: number | undefined;
@@ -31,12 +32,12 @@ export async function browseAudit(deps: Deps, query: AuditQuery) {
     before: query.before,
     limit: query.limit + 1,
   });
-  const items = rows.slice(0, query.limit);
+  const { items, next } = pageOf(rows, query.limit, (last) => last.id);
   const people = await peopleByIds(deps.db, [...new Set(items.flatMap((r) => (r.actor === null ? [] : [r.actor])))]);
   return {
     listKey,
     items: items.map((r) => ({ ...r, person: r.actor === null ? null : (people.get(r.actor) ?? null) })),
-    nextBefore: rows.length > query.limit ? (items.at(-1)?.id ?? null) : null,
+    nextBefore: next,
   };
 }
 

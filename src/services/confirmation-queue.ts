@@ -26,6 +26,7 @@ import {
 import type { Deps } from '../deps.ts';
 import { encodeQueueCursor, type QueueCursor } from '../schemas/confirmation-queue.ts';
 import type { Call } from './caller.ts';
+import { pageOf } from './paging.ts';
 
 /** The build's part, in its transaction: the queue among the keys it evaluated. */
 export async function recordCandidates(
@@ -48,8 +49,7 @@ export async function confirmationQueue(
   const asOf = await latestCommittedRun(deps.db);
   const total = await candidatesTotal(deps.db, reader);
   const rows = await candidatesPage(deps.db, reader, query.cursor, query.limit + 1);
-  const page = rows.slice(0, query.limit);
-  const last = page.at(-1);
+  const { items: page, next } = pageOf(rows, query.limit, encodeQueueCursor);
   return {
     asOf: asOf ? { version: asOf.version, builtAt: asOf.startedAt } : null,
     total,
@@ -64,6 +64,6 @@ export async function confirmationQueue(
         latestOnlineAt: c.latestMs === 0 ? null : new Date(c.latestMs),
       };
     }),
-    nextCursor: last && rows.length > query.limit ? encodeQueueCursor(last) : null,
+    nextCursor: next,
   };
 }

@@ -26,6 +26,7 @@ import type { DomainPage, DomainPolicy, ExclusionDecision } from '../schemas/dom
 import type { Call, Caller } from './caller.ts';
 import { activeCriteria } from './criteria.ts';
 import { ConflictError, InvalidInputError, NotFoundError } from './errors.ts';
+import { pageOf } from './paging.ts';
 
 export async function listDomains(
   deps: Deps,
@@ -37,8 +38,8 @@ export async function listDomains(
     after: query.cursor,
     limit: query.limit + 1,
   });
-  const items = rows.slice(0, query.limit);
-  return { items, nextCursor: rows.length > query.limit ? (items.at(-1)?.listKey ?? null) : null };
+  const { items, next } = pageOf(rows, query.limit, (last) => last.listKey);
+  return { items, nextCursor: next };
 }
 
 export async function explainDomain(deps: Deps, listKey: string) {

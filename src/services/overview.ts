@@ -22,6 +22,7 @@ import {
 import type { Deps } from '../deps.ts';
 import type { BuildRun, TimeToListing } from '../schemas/builds.ts';
 import { NotFoundError } from './errors.ts';
+import { pageOf } from './paging.ts';
 
 export async function dashboardSummary(deps: Deps) {
   const [latest, runs, openDelistingRequests, timeToListing] = await Promise.all([
@@ -81,8 +82,8 @@ export async function buildHistory(deps: Deps, query: { limit: number; before?: 
     recentBuildRuns(deps.db, query.limit),
     recentSnapshots(deps.db, query.limit + 1, query.before),
   ]);
-  const page = versions.slice(0, query.limit);
-  return { runs, versions: page, nextBefore: versions.length > query.limit ? (page.at(-1)?.version ?? null) : null };
+  const { items, next } = pageOf(versions, query.limit, (last) => last.version);
+  return { runs, versions: items, nextBefore: next };
 }
 
 /**
@@ -102,10 +103,7 @@ export async function versionDetail(
     latestSnapshot(deps.db),
     versionTimeToListing(deps.db, version),
   ]);
-  const paged = (keys: string[]) => ({
-    items: keys.slice(0, page.limit),
-    next: keys.length > page.limit ? (keys[page.limit - 1] ?? null) : null,
-  });
+  const paged = (keys: string[]) => pageOf(keys, page.limit, (last) => last);
   const { manifest: jws, ...row } = snapshot;
   return {
     snapshot: row,

@@ -31,6 +31,7 @@ import type { Call } from './caller.ts';
 import { activeCriteria } from './criteria.ts';
 import { InvalidInputError, NotFoundError } from './errors.ts';
 import { whatIsKnown } from './known.ts';
+import { pageOf } from './paging.ts';
 import type { Principal } from './principal.ts';
 
 interface Valid {
@@ -283,6 +284,6 @@ export async function browseReports(
     before: query.cursor,
     limit: query.limit + 1,
   });
-  const items = rows.slice(0, query.limit);
-  return { items, nextCursor: rows.length > query.limit ? (items.at(-1)?.id ?? null) : null };
+  const { items, next } = pageOf(rows, query.limit, (last) => last.id);
+  return { items, nextCursor: next };
 }

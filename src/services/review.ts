@@ -20,6 +20,7 @@ import { futureDateError, parseItems } from './batch.ts';
 import type { Call } from './caller.ts';
 import { activeCriteria } from './criteria.ts';
 import { InvalidInputError, NotFoundError } from './errors.ts';
+import { pageOf } from './paging.ts';
 import type { Principal } from './principal.ts';
 
 const DAY_MS = 86_400_000;
@@ -170,7 +171,7 @@ export async function reviewQueue(deps: Deps, query: { cursor?: ReviewCursor | u
     after: query.cursor,
     limit: query.limit + 1,
   });
-  const page = rows.slice(0, query.limit);
+  const { items: page, next } = pageOf(rows, query.limit, encodeReviewCursor);
   const reports = await reportsToRecheck(
     deps.db,
     page.map((r) => r.listKey),
@@ -186,11 +187,5 @@ export async function reviewQueue(deps: Deps, query: { cursor?: ReviewCursor | u
     reportCount: reports.get(row.listKey)?.count ?? 0,
     reports: reports.get(row.listKey)?.reports ?? [],
   }));
-  const last = page.at(-1);
-  return {
-    reviewAfterDays,
-    total,
-    items,
-    nextCursor: rows.length > query.limit && last ? encodeReviewCursor(last) : null,
-  };
+  return { reviewAfterDays, total, items, nextCursor: next };
 }

@@ -20,6 +20,7 @@ import { listingOrdinals, type ObjectVersionRow, objectVersions } from '../db/re
 import type { Deps } from '../deps.ts';
 import type { Call } from './caller.ts';
 import { ConflictError, NotFoundError } from './errors.ts';
+import { pageOf } from './paging.ts';
 
 export const API_ROOT = 'worstof';
 const context: StixContext = { listName: LIST_NAME };
@@ -173,17 +174,17 @@ async function readPage(
     versions: filters.versions,
     limit: limit + 1,
   });
-  const items = found.slice(0, limit);
-  const more = found.length > limit;
-  const last = items.at(-1);
-  const page: Page<ObjectVersionRow> = { items, more };
-  if (more && last)
-    page.next = encodeCursor({
+  const { items, next } = pageOf(found, limit, (last) =>
+    encodeCursor({
       asOf: snapshot.version,
       digest: cursorDigest(snapshot.manifestSha256),
       version: last.version,
       listKey: last.listKey,
-    });
+    }),
+  );
+  const last = items.at(-1);
+  const page: Page<ObjectVersionRow> = { items, more: next !== null };
+  if (next !== null) page.next = next;
   if (items[0] && last) {
     page.first = items[0].dateAdded;
     page.last = last.dateAdded;
