@@ -32,7 +32,7 @@ import { activeCriteria } from './criteria.ts';
 import { InvalidInputError, NotFoundError } from './errors.ts';
 import { whatIsKnown } from './known.ts';
 import { pageOf } from './paging.ts';
-import type { Principal } from './principal.ts';
+import { actingOrganisation } from './principal.ts';
 
 interface Valid {
   index: number;
@@ -43,16 +43,6 @@ interface Valid {
 export interface BatchOutcome {
   summary: { created: number; existing: number; rejected: number };
   results: BatchItemResult[];
-}
-
-/** The organisation a write is attributed to; the bootstrap admin has none and may not report. */
-function reportingOrganisation(actor: Principal): number {
-  if (actor.organisationId === null)
-    throw new InvalidInputError(
-      'no_organisation',
-      'this credential belongs to no organisation and cannot submit reports',
-    );
-  return actor.organisationId;
 }
 
 const assessmentDatesError = (deps: Deps, assessment: AssessmentInput, prefix = '') =>
@@ -132,7 +122,7 @@ export async function submitReports(
   deps: Deps,
   { caller: { principal: actor, ip }, input: items }: Call<readonly unknown[]>,
 ): Promise<BatchOutcome> {
-  const organisationId = reportingOrganisation(actor);
+  const organisationId = actingOrganisation(actor, 'submit reports');
   const { valid, rejected } = await validate(deps, organisationId, items);
 
   // The first occurrence of an external reference in the batch is the one written; later ones are "existing".
@@ -231,7 +221,7 @@ export async function assessReport(
     input: { reportId, assessment: input },
   }: Call<{ reportId: number; assessment: AssessmentInput }>,
 ) {
-  const organisationId = reportingOrganisation(actor);
+  const organisationId = actingOrganisation(actor, 'submit reports');
   const error = assessmentDatesError(deps, input);
   if (error) throw new InvalidInputError(error.code, error.message, { field: error.field });
   const assessment = await inTransaction(deps.db, async (tx) => {

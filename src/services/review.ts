@@ -21,20 +21,11 @@ import type { Call } from './caller.ts';
 import { activeCriteria } from './criteria.ts';
 import { InvalidInputError, NotFoundError } from './errors.ts';
 import { pageOf } from './paging.ts';
-import type { Principal } from './principal.ts';
+import { actingOrganisation } from './principal.ts';
 
 const DAY_MS = 86_400_000;
 /** Reports listed per queue item; `reportCount` has them all. */
 const REPORTS_PER_ITEM = 50;
-
-function observingOrganisation(actor: Principal): number {
-  if (actor.organisationId === null)
-    throw new InvalidInputError(
-      'no_organisation',
-      'this credential belongs to no organisation and cannot record observations',
-    );
-  return actor.organisationId;
-}
 
 /** Records one observation of any organisation's report. */
 export async function observeReport(
@@ -44,7 +35,7 @@ export async function observeReport(
     input: { reportId, observation: input },
   }: Call<{ reportId: number; observation: ObservationInput }>,
 ) {
-  const organisationId = observingOrganisation(actor);
+  const organisationId = actingOrganisation(actor, 'record observations');
   const future = futureDateError(deps, { observedAt: input.observedAt });
   if (future)
     throw new InvalidInputError(future.code, future.message, {
@@ -85,7 +76,7 @@ export async function recordObservations(
   deps: Deps,
   { caller: { principal: actor, ip }, input: items }: Call<readonly unknown[]>,
 ) {
-  const organisationId = observingOrganisation(actor);
+  const organisationId = actingOrganisation(actor, 'record observations');
   const { parsed, rejected } = parseItems(items, observationItem, (item) =>
     futureDateError(deps, { observedAt: item.observedAt }),
   );
