@@ -6,25 +6,11 @@
  */
 import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
-import type { ConsoleEnv, ConsoleKit } from './env.ts';
+import { type ConsoleEnv, type ConsoleKit, type FormFlash, isSecure } from './env.ts';
 import { formFailure } from './failures.tsx';
-import { isSecure } from './guard.tsx';
 import { seal, unseal } from './sealed.ts';
 
 const FLASH_SECONDS = 300;
-
-export interface FormFlash {
-  kind: 'ok' | 'error';
-  text: string;
-  /** The form it is about (its id on the page), so only that form shows the error and the values. */
-  form?: string | undefined;
-  /** The field at fault, where the failure names one. */
-  field?: string | undefined;
-  /** What was typed, to fill the form again. */
-  values?: Record<string, string> | undefined;
-  /** An NCB's new ISP key, shown once. */
-  issued?: { token: string; organisationId: number | null } | undefined;
-}
 
 const cookieName = (secure: boolean) => (secure ? '__Secure-wol_flash' : 'wol_flash');
 

@@ -11,7 +11,7 @@ import type { Role } from '../../core/vocabulary.ts';
 import type { Caller } from '../../services/caller.ts';
 import { sessionUser } from '../../services/sessions.ts';
 import { requestCaller } from '../auth.ts';
-import type { ConsoleEnv, ConsoleKit } from './env.ts';
+import { type ConsoleEnv, type ConsoleKit, isSecure } from './env.ts';
 import { errorPage, forbiddenPage } from './failures.tsx';
 import { takeFlash } from './flash.ts';
 import { csrfMatches, csrfToken, readSession } from './session.ts';
@@ -33,11 +33,6 @@ export function securityHeaders(): MiddlewareHandler<ConsoleEnv> {
     h.set('referrer-policy', 'same-origin');
     h.set('cross-origin-opener-policy', 'same-origin');
   };
-}
-
-/** Whether cookies must be Secure: the request came over https, or the public URL is https. */
-export function isSecure(kit: ConsoleKit, c: Context): boolean {
-  return new URL(c.req.url).protocol === 'https:' || kit.deps.config.WOL_PUBLIC_URL?.startsWith('https:') === true;
 }
 
 export const sessionCookie = (secure: boolean) => (secure ? '__Secure-wol_session' : 'wol_session');

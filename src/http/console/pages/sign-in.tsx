@@ -12,7 +12,8 @@ import { signIn } from '../../../services/sessions.ts';
 import { requestCaller } from '../../auth.ts';
 import { addressKey } from '../../rate-limit.ts';
 import type { ConsoleEnv, ConsoleKit } from '../env.ts';
-import { isSecure, requireUser, safeNext, sessionCookie, signInCookie } from '../guard.tsx';
+import { isSecure } from '../env.ts';
+import { requireUser, safeNext, sessionCookie, signInCookie } from '../guard.tsx';
 import { csrfMatches, csrfToken, issueSession, randomId } from '../session.ts';
 import { type Flash, homeOf, Layout } from '../views/layout.tsx';
 

@@ -1,6 +1,6 @@
 /** Small pieces the pages share: the CSRF field, dates, numbers, badges, the reason field. */
 import type { Child } from 'hono/jsx';
-import type { FormFlash } from '../flash.ts';
+import type { FormFlash } from '../env.ts';
 
 export function CsrfField(props: { token: string | undefined }) {
   return <input type="hidden" name="_csrf" value={props.token ?? ''} />;
