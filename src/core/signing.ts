@@ -23,6 +23,7 @@ export interface SigningKey {
 }
 
 export interface PublicJwk extends JWK {
+  x: string;
   kid: string;
   alg: typeof ALG;
   use: 'sig';

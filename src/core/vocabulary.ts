@@ -50,6 +50,7 @@ export const signingKeyStates = ['active', 'retiring', 'retired'] as const;
 export type SigningKeyState = (typeof signingKeyStates)[number];
 /** The states of the keys the JWK Set publishes. */
 export const publishedKeyStates = ['active', 'retiring'] as const satisfies readonly SigningKeyState[];
+export type PublishedKeyState = (typeof publishedKeyStates)[number];
 
 /** How a pull was served by zone transfer (a pull over HTTP has none). */
 export const zoneTransferTypes = ['axfr', 'ixfr'] as const;

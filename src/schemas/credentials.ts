@@ -1,3 +1,4 @@
+/** Request and answer shapes of /v1/credentials. */
 import { z } from '@hono/zod-openapi';
 import { roles } from '../core/vocabulary.ts';
 import { id, isoOut, nullableIsoOut, shortText, timestamp } from './common.ts';

@@ -1,3 +1,4 @@
+/** Request and answer shapes of /v1/domains: search, explanations, exclusions, policies and delisting. */
 import { z } from '@hono/zod-openapi';
 import { domainStateMeaning, domainStates, filterableDomainStates } from '../core/domain-state.ts';
 import { apparentAges, delistingStates, granularities, verdicts } from '../core/vocabulary.ts';

@@ -1,3 +1,4 @@
+/** Answer shapes of the list's pull routes, that a national instance's sync also reads. */
 import { z } from '@hono/zod-openapi';
 
 /** GET /v1/list/changes: what the route answers and what a national instance's sync reads. */

@@ -1,3 +1,4 @@
+/** Request and answer shapes of /v1/organisations. */
 import { z } from '@hono/zod-openapi';
 import { organisationKinds } from '../core/vocabulary.ts';
 import { country, isoOut, shortText } from './common.ts';

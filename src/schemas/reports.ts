@@ -1,3 +1,4 @@
+/** Request and answer shapes of intake: reports, their assessments and content hashes, batches and item errors. */
 import { z } from '@hono/zod-openapi';
 import { apparentAges, contentKinds, type HashAlgorithm, hashAlgorithms, verdicts } from '../core/vocabulary.ts';
 import { isoOut, nullableIsoOut, text, timestamp } from './common.ts';

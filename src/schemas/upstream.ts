@@ -1,3 +1,4 @@
+/** Answer shapes of a national instance's upstream: its sync status and the receipt of a notification. */
 import { z } from '@hono/zod-openapi';
 import { nullableIsoOut } from './common.ts';
 

@@ -1,3 +1,4 @@
+/** Request and answer shapes of /v1/webhooks and their deliveries. */
 import { z } from '@hono/zod-openapi';
 import { id, isoOut, text } from './common.ts';
 

@@ -1,3 +1,4 @@
+/** Request and answer shapes of a national instance's withholdings of upstream entries. */
 import { z } from '@hono/zod-openapi';
 import { withholdingCategories, withholdingStates } from '../core/vocabulary.ts';
 import { isoOut, text } from './common.ts';

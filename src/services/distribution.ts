@@ -16,6 +16,7 @@ import {
   type SnapshotRow,
 } from '../db/repositories/snapshots.ts';
 import type { Deps } from '../deps.ts';
+import type { IspStatus, NcbStatus } from '../schemas/ncb.ts';
 import type { ArtifactBody, ArtifactKey } from './artifact-cache.ts';
 import type { Call } from './caller.ts';
 import { ConflictError, GoneError, InvalidInputError, NotFoundError, UnavailableError } from './errors.ts';
@@ -193,7 +194,7 @@ export async function pullChanges(
 }
 
 /** An NCB's view of the ISPs of its country: the version each last pulled and how far behind it is. */
-export async function ncbIspStatus(deps: Deps, { caller: { principal: who } }: Call) {
+export async function ncbIspStatus(deps: Deps, { caller: { principal: who } }: Call): Promise<IspStatus> {
   await deps.pullCache.flush();
   const latest = await latestSnapshot(deps.db);
   const country = who.country ?? '--';
@@ -235,7 +236,7 @@ export async function ncbIspStatus(deps: Deps, { caller: { principal: who } }: C
  * which for a national instance is its last sync (timestamp, changes or manifest), and how far
  * behind the newest version that is.
  */
-export async function ncbSyncStatus(deps: Deps) {
+export async function ncbSyncStatus(deps: Deps): Promise<NcbStatus> {
   await deps.pullCache.flush();
   const [latest, rows] = await Promise.all([latestSnapshot(deps.db), pullStatus(deps.db, { kind: 'ncb' })]);
   return {

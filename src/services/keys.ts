@@ -4,10 +4,12 @@
  * has expired.
  */
 import { generateSigningKey, type PublicJwk, publicJwk, type SigningKey } from '../core/signing.ts';
+import type { PublishedKeyState } from '../core/vocabulary.ts';
 import { type Db, inTransaction } from '../db/database.ts';
 import { recordAudit } from '../db/repositories/audit.ts';
 import { activateKey, activeKeyRow, publishedKeyRows, retireExpiredKeys } from '../db/repositories/keys.ts';
 import type { Deps } from '../deps.ts';
+import type { JwkSet } from '../schemas/keys.ts';
 import { UnavailableError } from './errors.ts';
 import { ENV_REF } from './key-vault.ts';
 
@@ -74,8 +76,15 @@ export async function activeSigningKey(deps: Deps, db: Db = deps.db): Promise<Si
   return key;
 }
 
-export async function publishedJwks(deps: Deps): Promise<{ keys: (PublicJwk & { status: string })[] }> {
+export async function publishedJwks(deps: Deps): Promise<JwkSet> {
   await retireExpiredKeys(deps.db, deps.clock());
   const rows = await publishedKeyRows(deps.db);
-  return { keys: rows.map((r) => ({ ...(r.publicJwk as PublicJwk), status: r.state })) };
+  return {
+    keys: rows.map((r) => {
+      const { x, kid } = r.publicJwk as PublicJwk;
+      // The repository selects published states only.
+      const status = r.state as PublishedKeyState;
+      return { kty: 'OKP', crv: 'Ed25519', x, kid, alg: 'EdDSA', use: 'sig', status };
+    }),
+  };
 }

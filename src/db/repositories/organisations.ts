@@ -1,3 +1,4 @@
+/** Organisations: hotlines, agencies, NCBs, ISPs and the operator, each with its kind and country. */
 import { and, asc, eq, type SQL } from 'drizzle-orm';
 import type { Db } from '../database.ts';
 import { organisations } from '../schema.ts';

@@ -1,3 +1,4 @@
+/** /v1/credentials: issuing and revoking API keys (an NCB issues its country's ISP keys). */
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Deps } from '../../deps.ts';
 import { idParam } from '../../schemas/common.ts';

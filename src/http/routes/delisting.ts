@@ -1,3 +1,4 @@
+/** /v1/delisting-requests: the public, rate-limited delisting form and the analysts' queue and decisions. */
 import { createRoute, z } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { delistingStates } from '../../core/vocabulary.ts';

@@ -1,3 +1,4 @@
+/** /v1/organisations: the organisations that report, assess, redistribute and pull. */
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Deps } from '../../deps.ts';
 import { organisation, organisationInput } from '../../schemas/organisations.ts';
