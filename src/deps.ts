@@ -1,7 +1,8 @@
 /**
  * What the services and the app are built from: the runtime's parts (database, clock, logger,
  * key vault, optional senders and threads) and the state that lives as long as the process
- * (caches, limits, the session secret, notifications in flight), all in view here. composeDeps
+ * (caches, limits, the session secret, notifications in flight, the upstream sync under way),
+ * all in view here. composeDeps
  * (compose-deps.ts) makes it; Node, Workers, the CLI, the build thread, the tests and the
  * benchmark pass it their own parts.
  */
@@ -16,7 +17,11 @@ import type { BuildRequest, BuildResult } from './services/build-request.ts';
 import type { KeyVault } from './services/key-vault.ts';
 import type { Notifier } from './services/notifier.ts';
 import type { PullCache } from './services/pull-cache.ts';
+import type { SyncQueue } from './services/sync-queue.ts';
+import type { TaxiiIndex } from './services/taxii-index.ts';
+import type { TsigKeyCache } from './services/tsig-key-cache.ts';
 import type { WebhookSender } from './services/webhook-sender.ts';
+import type { ZoneCache } from './services/zone-cache.ts';
 
 /** The ISP client, one JavaScript file, as /client/worstof-pull.mjs serves it. */
 export interface PullClient {
@@ -35,6 +40,14 @@ export interface Deps {
   pullCache: PullCache;
   /** The webhook notifications in flight, for a runtime to wait for or stop. */
   notifier: Notifier;
+  /** The upstream sync under way and the one waiting behind it (a national instance). */
+  syncQueue: SyncQueue;
+  /** The TSIG keys the DNS listener resolved, unsealed, for a second at most. */
+  tsigKeyCache: TsigKeyCache;
+  /** The newest version's zone, parsed, for the DNS listener's transfers. */
+  zoneCache: ZoneCache;
+  /** TAXII object ids of the newest version's listings, for `match[id]`. */
+  taxiiIndex: TaxiiIndex;
   /** Per-address limits of the unauthenticated writes, counted in this process. */
   limits: Limiters;
   /** Signs console sessions and derives CSRF tokens: WOL_SESSION_SECRET, or random for the process. */

@@ -5,8 +5,8 @@
  * connection (Hyperdrive pools them) and closes it once the response is out, in waitUntil:
  * a socket cannot outlive the request that opened it. The app and its deps are built once per
  * isolate, so the rate limits and the session secret last across requests; what belongs to a
- * connection (the handle, the pull cache and its pending writes, the notifications in flight)
- * is the request's own, found through an AsyncLocalStorage. The worker never migrates the
+ * connection (the handle, the pull cache and its pending writes, the notifications in flight,
+ * the upstream sync queue) is the request's own, found through an AsyncLocalStorage. The worker never migrates the
  * database: run `npx worstof migrate` with DATABASE_URL first.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';

@@ -38,7 +38,7 @@ export async function startDnsListener(deps: Deps, listen: string): Promise<DnsL
   const { host, port: wanted, family } = parseListen(listen);
   const limiter = new FixedWindowLimiter({ limit: deps.config.WOL_DNS_RATE, windowMs: 1000 });
   const count = (transport: 'tcp' | 'udp', outcome: string) => deps.metrics?.dns?.({ transport, outcome });
-  const allowed = (ip: string) => limiter.take(ip, Date.now()).allowed;
+  const allowed = (ip: string) => limiter.take(ip, deps.clock().getTime()).allowed;
   const perSource = new Map<string, number>();
   const sockets = new Set<Socket>();
 

@@ -20,7 +20,6 @@ import type { CredentialInput } from '../schemas/credentials.ts';
 import type { Call } from './caller.ts';
 import { ForbiddenError, InvalidInputError, NotFoundError } from './errors.ts';
 import type { Principal } from './principal.ts';
-import { forgetTsigKeys } from './tsig-keys.ts';
 
 /**
  * last_used_at is refreshed at most this often, so a busy ISP's pulls are not each a write.
@@ -126,7 +125,7 @@ export async function revokeCredential(deps: Deps, { caller, input: { id } }: Ca
   });
   deps.pullCache.forgetPrincipals();
   // Its TSIG keys end with it (the listener's lookups join the credential).
-  forgetTsigKeys(deps.db);
+  deps.tsigKeyCache.clear();
   return revoked;
 }
 

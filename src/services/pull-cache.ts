@@ -16,6 +16,7 @@ import type { Db } from '../db/database.ts';
 import { touchCredentials } from '../db/repositories/credentials.ts';
 import { insertPulls, type NewPull } from '../db/repositories/pulls.ts';
 import type { ArtifactRow, SnapshotRow } from '../db/repositories/snapshots.ts';
+import { createExpiringCache } from './expiring-cache.ts';
 import type { Principal } from './principal.ts';
 
 export const LATEST_TTL_MS = 1000;
@@ -57,7 +58,7 @@ export function createPullCache(db: Db, clock: () => Date): PullCache {
   let latest: { row: SnapshotRow; until: number } | null = null;
   const artifacts = new Map<string, ArtifactRow>();
   let artifactBytes = 0;
-  const principals = new Map<string, { principal: Principal | null; until: number }>();
+  const principals = createExpiringCache<Principal>(PRINCIPAL_TTL_MS);
   /** Pulls not yet written, identical ones merged: key -> row with its count. */
   let pending = new Map<string, NewPull>();
   /** Credentials used and not yet recorded: id -> when, the latest use only. */
@@ -98,15 +99,11 @@ export function createPullCache(db: Db, clock: () => Date): PullCache {
       return row;
     },
 
-    async principal(tokenHash, now, load) {
-      const at = now.getTime();
-      const hit = principals.get(tokenHash);
-      if (hit && hit.until > at) return hit.principal;
-      const loaded = await load();
-      if (principals.size > 10_000) principals.clear();
-      const until = Math.min(at + PRINCIPAL_TTL_MS, loaded?.expiresAt?.getTime() ?? Number.POSITIVE_INFINITY);
-      principals.set(tokenHash, { principal: loaded?.principal ?? null, until });
-      return loaded?.principal ?? null;
+    principal(tokenHash, now, load) {
+      return principals.get(tokenHash, now, async () => {
+        const loaded = await load();
+        return loaded && { value: loaded.principal, expiresAt: loaded.expiresAt };
+      });
     },
 
     forgetPrincipals() {

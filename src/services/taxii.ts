@@ -21,6 +21,7 @@ import type { Deps } from '../deps.ts';
 import type { Call } from './caller.ts';
 import { ConflictError, NotFoundError } from './errors.ts';
 import { pageOf } from './paging.ts';
+import type { Listing } from './taxii-index.ts';
 
 export const API_ROOT = 'worstof';
 const context: StixContext = { listName: LIST_NAME };
@@ -122,26 +123,15 @@ async function stateOf(deps: Deps, next: string | undefined): Promise<{ snapshot
   return { snapshot, after: cursor };
 }
 
-/**
- * id -> listing, per database handle, as of the newest version: UUIDv5 is SHA-1, which
- * PostgreSQL has no built-in function for, so ids are made here and looked up here. Rebuilt
- * when the newest version (or its digest: a restored database) changes.
- */
-const idIndexes = new WeakMap<object, { version: number; digest: string; byId: Map<string, Listing> }>();
-interface Listing {
-  listKey: string;
-  addedVersion: number;
-}
-
 async function listingsById(deps: Deps): Promise<Map<string, Listing>> {
   const snapshot = await latest(deps);
   if (!snapshot) return new Map();
-  const known = idIndexes.get(deps.db);
+  const known = deps.taxiiIndex.current;
   if (known && known.version === snapshot.version && known.digest === snapshot.manifestSha256) return known.byId;
   const byId = new Map<string, Listing>();
   for (const l of await listingOrdinals(deps.db, snapshot.version))
     byId.set(indicatorId(LIST_NAME, l.listKey, l.ordinal), { listKey: l.listKey, addedVersion: l.addedVersion });
-  idIndexes.set(deps.db, { version: snapshot.version, digest: snapshot.manifestSha256, byId });
+  deps.taxiiIndex.current = { version: snapshot.version, digest: snapshot.manifestSha256, byId };
   return byId;
 }
 

@@ -2,12 +2,10 @@
  * TSIG keys of credentials (issue 18): made by admins for any pulling credential and by an NCB
  * for the ISP credentials of its country; the secret is shown once and kept sealed; revoking
  * the key, or revoking or expiring its credential, ends it. `resolveTsigKey` is what the DNS
- * listener asks, cached for a second at most (as bearer keys are).
+ * listener asks, kept in deps.tsigKeyCache for a second at most (as bearer keys are).
  */
 import { randomBytes } from 'node:crypto';
 import { notifyTargetAllowed, parseNotifyTarget } from '../core/notify-target.ts';
-import type { TsigKey } from '../core/tsig.ts';
-import type { Role } from '../core/vocabulary.ts';
 import type { Db } from '../db/database.ts';
 import { inTransaction } from '../db/database.ts';
 import { recordAudit } from '../db/repositories/audit.ts';
@@ -25,8 +23,7 @@ import type { Call } from './caller.ts';
 import { ConflictError, InvalidInputError, NotFoundError, UnavailableError } from './errors.ts';
 import type { Principal } from './principal.ts';
 import { seal, unseal } from './secret-seal.ts';
-
-const KEY_TTL_MS = 1000;
+import type { ResolvedTsigKey } from './tsig-key-cache.ts';
 
 /** The credential, when `actor` may manage its TSIG keys; else a 404 that says nothing more. */
 async function manageable(db: Db, actor: Principal, credentialId: number) {
@@ -121,7 +118,7 @@ export async function revokeCredentialTsigKey(
     });
     return revoked;
   });
-  forgetTsigKeys(deps.db);
+  deps.tsigKeyCache.clear();
   return publicView(row);
 }
 
@@ -135,40 +132,19 @@ function publicView(row: TsigKeyRow) {
   };
 }
 
-export interface ResolvedTsigKey {
-  key: TsigKey;
-  credentialId: number;
-  role: Role;
-  notify: string[];
-}
-
-const caches = new WeakMap<Db, Map<string, { value: ResolvedTsigKey | null; until: number }>>();
-
 /** The usable key of that name (lowercase, no trailing dot), its secret unsealed; null when none. */
 export async function resolveTsigKey(deps: Deps, name: string): Promise<ResolvedTsigKey | null> {
   const now = deps.clock();
-  const cache = caches.get(deps.db) ?? new Map();
-  caches.set(deps.db, cache);
-  const hit = cache.get(name);
-  if (hit && hit.until > now.getTime()) return hit.value;
-  const row = await findUsableTsigKey(deps.db, name, now);
-  let value: ResolvedTsigKey | null = null;
-  if (row) {
+  return deps.tsigKeyCache.get(name, now, async () => {
+    const row = await findUsableTsigKey(deps.db, name, now);
+    if (!row) return null;
     const secret = unseal(await sealingKey(deps), row.key.sealedSecret, row.key.name);
-    value = {
+    const value = {
       key: { name: row.key.name, algorithm: row.key.algorithm, secret },
       credentialId: row.key.credentialId,
       role: row.role,
       notify: row.key.notify,
     };
-  }
-  if (cache.size > 10_000) cache.clear();
-  const until = Math.min(now.getTime() + KEY_TTL_MS, row?.expiresAt?.getTime() ?? Number.POSITIVE_INFINITY);
-  cache.set(name, { value, until });
-  return value;
-}
-
-/** After a revocation: look every key up afresh. */
-export function forgetTsigKeys(db: Db): void {
-  caches.get(db)?.clear();
+    return { value, expiresAt: row.expiresAt };
+  });
 }

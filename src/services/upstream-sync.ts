@@ -21,7 +21,7 @@ import {
   verifyManifest,
   verifyTimestamp,
 } from '../core/verify.ts';
-import { type Db, inTransaction } from '../db/database.ts';
+import { inTransaction } from '../db/database.ts';
 import { failureMessage } from '../db/errors.ts';
 import {
   getUpstreamState,
@@ -33,6 +33,7 @@ import {
 import type { Deps } from '../deps.ts';
 import { listChanges } from '../schemas/list.ts';
 import { NotFoundError } from './errors.ts';
+import type { SyncOutcome } from './sync-queue.ts';
 
 /** Any constant works; every national instance on one database must agree on it. */
 const SYNC_LOCK = 0x776f6d;
@@ -49,36 +50,15 @@ export class UpstreamError extends Error {
   }
 }
 
-export type SyncOutcome =
-  | { ok: true; changed: boolean; version: number }
-  | { ok: false; reason: string; message: string };
-
 export function upstreamOf(deps: Deps) {
   const { WOL_UPSTREAM_URL: url, WOL_UPSTREAM_TOKEN: token, WOL_UPSTREAM_JWKS: jwks } = deps.config;
   if (!url || !token || !jwks) throw new NotFoundError('not_national', 'this instance follows no upstream');
   return { url: url.replace(/\/+$/, ''), token, jwks: { keys: jwks.keys } };
 }
 
-// One sync at a time per database in this process, and at most one waiting behind it: a
-// notification during a poll waits for it, and a burst of notifications is one more sync.
-const running = new WeakMap<Db, Promise<SyncOutcome>>();
-const waiting = new WeakMap<Db, Promise<SyncOutcome>>();
-
 /** Runs a sync after any under way (or joins the one already waiting); never rejects. */
 export function syncUpstream(deps: Deps): Promise<SyncOutcome> {
-  const queued = waiting.get(deps.db);
-  if (queued) return queued;
-  const next: Promise<SyncOutcome> = (running.get(deps.db) ?? Promise.resolve())
-    .then(() => {
-      waiting.delete(deps.db);
-      running.set(deps.db, next);
-      return syncOnce(deps);
-    })
-    .finally(() => {
-      if (running.get(deps.db) === next) running.delete(deps.db);
-    });
-  waiting.set(deps.db, next);
-  return next;
+  return deps.syncQueue.run(() => syncOnce(deps));
 }
 
 async function syncOnce(deps: Deps): Promise<SyncOutcome> {

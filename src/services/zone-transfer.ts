@@ -5,13 +5,14 @@
  * Every transfer is recorded as a pull (format `rpz`, via `axfr` or `ixfr`).
  */
 import * as dnsPacket from 'dns-packet';
-import { axfrRecords, ixfrRecords, parseRpz, policyRecords, transferMessages, type Zone } from '../core/rpz-zone.ts';
+import { axfrRecords, ixfrRecords, parseRpz, policyRecords, transferMessages } from '../core/rpz-zone.ts';
 import { canonical, checkRequest, readTsig, signer, unsignedError } from '../core/tsig.ts';
 import type { ZoneTransferType } from '../core/vocabulary.ts';
-import type { Db } from '../db/database.ts';
 import { changesBetween, getArtifact, latestSnapshot, type SnapshotRow } from '../db/repositories/snapshots.ts';
 import type { Deps } from '../deps.ts';
-import { type ResolvedTsigKey, resolveTsigKey } from './tsig-keys.ts';
+import type { ResolvedTsigKey } from './tsig-key-cache.ts';
+import { resolveTsigKey } from './tsig-keys.ts';
+import type { ParsedZone } from './zone-cache.ts';
 
 const OPCODE_SHIFT = 11;
 const RCODE = { NOERROR: 0, FORMERR: 1, SERVFAIL: 2, REFUSED: 5, NOTAUTH: 9 } as const;
@@ -27,14 +28,6 @@ export interface DnsAnswer {
   messages: Buffer[];
   outcome: Outcome;
 }
-
-/** The zone of one version, its AXFR messages encoded once (ID 0, patched per answer). */
-interface ZoneCache {
-  key: string;
-  zone: Zone;
-  axfr?: Buffer[];
-}
-const zones = new WeakMap<Db, ZoneCache>();
 
 export async function answerDns(
   deps: Deps,
@@ -150,14 +143,14 @@ function renderContext(deps: Deps, latest: SnapshotRow) {
 }
 
 /** The zone of the newest version, parsed from its stored rpz artifact once per process. */
-async function zoneOf(deps: Deps, latest: SnapshotRow, origin: string): Promise<ZoneCache | undefined> {
+async function zoneOf(deps: Deps, latest: SnapshotRow, origin: string): Promise<ParsedZone | undefined> {
   const cacheKey = `${latest.version}.${latest.manifestSha256}.rpz`;
-  const cached = zones.get(deps.db);
+  const cached = deps.zoneCache.current;
   if (cached?.key === cacheKey) return cached;
   const artifact = await deps.pullCache.artifact(cacheKey, () => getArtifact(deps.db, latest.version, 'rpz'));
   if (!artifact) return undefined;
   const fresh = { key: cacheKey, zone: parseRpz(new TextDecoder().decode(artifact.bytes), origin) };
-  zones.set(deps.db, fresh);
+  deps.zoneCache.current = fresh;
   return fresh;
 }
 
