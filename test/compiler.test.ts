@@ -258,6 +258,25 @@ describe(`the compiler on ${databaseName}`, () => {
     await ok(ctx.call('PUT', '/v1/criteria', { token: a.admin, body: current.active.definition }));
   });
 
+  it('keeps one active criteria set when admins replace it at once', async () => {
+    const { active } = await ok<{ active: { version: number; definition: Record<string, unknown> } }>(
+      ctx.call('GET', '/v1/criteria', { token: a.analyst }),
+    );
+    const answers = await Promise.all(
+      [4, 5, 6, 7, 8].map((minSeverity) =>
+        ctx.call('PUT', '/v1/criteria', { token: a.admin, body: { ...active.definition, minSeverity } }),
+      ),
+    );
+    expect(answers.map((r) => r.status)).toEqual([201, 201, 201, 201, 201]);
+    const versions = await Promise.all(answers.map(async (r) => ((await r.json()) as { version: number }).version));
+    expect([...versions].sort((x, y) => x - y)).toEqual([1, 2, 3, 4, 5].map((n) => active.version + n));
+    const all = await ok<{ versions: { version: number; active: boolean }[] }>(
+      ctx.call('GET', '/v1/criteria', { token: a.analyst }),
+    );
+    expect(all.versions.filter((v) => v.active).map((v) => v.version)).toEqual([Math.max(...versions)]);
+    await ok(ctx.call('PUT', '/v1/criteria', { token: a.admin, body: active.definition }));
+  });
+
   it('answers a delisting request the same whether or not the domain is listed', async () => {
     const keys = await listed(ctx, a);
     expect(keys).toContain('zz-qualifies.com');

@@ -27,12 +27,20 @@ export async function ensureActiveCriteria(db: Db, definition: unknown): Promise
   return row ?? (await activeCriteriaRow(db))!;
 }
 
-/** Makes `definition` the active set, as a new version. */
+/** Any constant works; every writer of criteria on one database must agree on it (build.ts has 0x776f6c). */
+const CRITERIA_LOCK = 0x776f6e;
+
+/**
+ * Makes `definition` the active set, as a new version; in a transaction. Replacements wait for
+ * each other: without the lock, a second one's update misses the first one's new active row,
+ * still uncommitted when it began, and its insert breaks the one-active index.
+ */
 export async function insertActiveCriteria(
   db: Db,
   definition: unknown,
   createdBy: number | null,
 ): Promise<CriteriaRow> {
+  await db.execute(sql`select pg_advisory_xact_lock(${CRITERIA_LOCK})`);
   await db.update(criteriaSets).set({ active: false }).where(eq(criteriaSets.active, true));
   const [row] = await db.insert(criteriaSets).values({ definition, createdBy, active: true }).returning();
   return row!;
