@@ -335,6 +335,114 @@ describe(`domain export on ${databaseName}`, () => {
   });
 });
 
+describe(`the domains table on ${databaseName}`, () => {
+  type Row = {
+    listKey: string;
+    state: string;
+    listedSince: number | null;
+    confirmingOrganisations: number;
+    confirmingCountries: number;
+    lastSeen: string | null;
+    failing: string[];
+  };
+  const api = (query: string) =>
+    ok<{ total: number; items: Row[]; nextCursor: string | null }>(
+      ctx.call('GET', `/v1/domains?q=tbl-${query}`, { token: a.analyst }),
+    );
+  const keys = async (query: string) => (await api(query)).items.map((d) => d.listKey);
+  const daysAgo = (n: number) => new Date(ctx.now().getTime() - n * 86_400_000).toISOString().slice(0, 10);
+
+  beforeAll(async () => {
+    await report(ctx, a, 'http://tbl-a.example/', { daysAgo: 10 });
+    await report(ctx, a, 'http://tbl-b.example/', { from: [a.reporterA], daysAgo: 1 });
+    await report(ctx, a, 'http://tbl-c.example/', { daysAgo: 5 });
+    await build(ctx, a);
+  });
+
+  it('gives each row its state, confirmations, last seen and the criteria it fails, and counts the search', async () => {
+    const page = await api('');
+    expect(page.total).toBe(3);
+    const [listedRow, candidate] = page.items;
+    expect(listedRow).toMatchObject({ listKey: 'tbl-a.example', state: 'listed', failing: [] });
+    expect(listedRow).toMatchObject({ confirmingOrganisations: 2, confirmingCountries: 2 });
+    expect(listedRow!.listedSince).toEqual(expect.any(Number));
+    expect(listedRow!.lastSeen!.slice(0, 10)).toBe(daysAgo(10));
+    expect(candidate).toEqual({
+      listKey: 'tbl-b.example',
+      state: 'candidate',
+      listedSince: null,
+      confirmingOrganisations: 1,
+      confirmingCountries: 1,
+      lastSeen: expect.stringMatching(new RegExp(`^${daysAgo(1)}T`)),
+      failing: ['confirmingOrganisations', 'confirmingCountries'],
+    });
+    expect((await api('&state=listed')).total).toBe(2);
+    expect((await api('&state=candidate')).total).toBe(1);
+
+    const client = await signedIn(a.analyst);
+    const results = await client.search('tbl-');
+    expect(results.html).toContain('<caption>Domains 1–3 of 3, starting with tbl-, by name</caption>');
+    expect(results.html).toMatch(
+      /<code>tbl-b\.example<\/code><\/a><\/td><td><span class="badge candidate">candidate<\/span><\/td><td><span class="muted">—<\/span><\/td><td>1 organisation, 1 country<\/td><td><time datetime="[^"]+">[^<]+<\/time><\/td><td><code>confirmingOrganisations<\/code>, <code>confirmingCountries<\/code><\/td>/,
+    );
+    expect(results.html).toMatch(
+      /<code>tbl-a\.example<\/code>.*?2 organisations, 2 countries.*?<span class="muted">nothing<\/span>/,
+    );
+    expect((await client.search('tbl-', 'listed')).html).toContain('Domains 1–2 of 2, listed, starting with tbl-');
+  });
+
+  it('sorts by name, last seen or confirmations, either way, through sealed links', async () => {
+    expect(await keys('&order=desc')).toEqual(['tbl-c.example', 'tbl-b.example', 'tbl-a.example']);
+    expect(await keys('&sort=lastSeen&order=desc')).toEqual(['tbl-b.example', 'tbl-c.example', 'tbl-a.example']);
+    expect(await keys('&sort=lastSeen')).toEqual(['tbl-a.example', 'tbl-c.example', 'tbl-b.example']);
+    expect(await keys('&sort=confirmations&order=desc')).toEqual(['tbl-c.example', 'tbl-a.example', 'tbl-b.example']);
+    expect(await keys('&sort=confirmations')).toEqual(['tbl-b.example', 'tbl-a.example', 'tbl-c.example']);
+    expect(await keys('&sort=lastSeen&state=listed')).toEqual(['tbl-a.example', 'tbl-c.example']);
+    expect(await keys('&sort=confirmations&state=candidate')).toEqual(['tbl-b.example']);
+
+    const client = await signedIn(a.analyst);
+    const header = (html: string, label: string) =>
+      new RegExp(`<th scope="col"( aria-sort="(\\w+)")?><a href="([^"]+)">${label}`).exec(html)!;
+    const byName = await client.search('tbl-');
+    expect(header(byName.html, 'Domain')[2]).toBe('ascending');
+    const lastSeen = header(byName.html, 'Last seen');
+    expect(lastSeen[2]).toBeUndefined();
+    expect(lastSeen[3]).toMatch(/^\/console\/domains\?s=[\w-]+$/);
+    const newest = await client.get(lastSeen[3]!.replaceAll('&amp;', '&'));
+    expect(newest.html).toContain('Domains 1–3 of 3, starting with tbl-, by last seen, newest first');
+    expect(header(newest.html, 'Last seen')[2]).toBe('descending');
+    const order = (html: string) => [...html.matchAll(/<code>(tbl-\w\.example)<\/code>/g)].map((m) => m[1]);
+    expect(order(newest.html)).toEqual(['tbl-b.example', 'tbl-c.example', 'tbl-a.example']);
+    const oldest = await client.get(header(newest.html, 'Last seen')[3]!);
+    expect(order(oldest.html)).toEqual(['tbl-a.example', 'tbl-c.example', 'tbl-b.example']);
+    const most = await client.get(header(oldest.html, 'Confirmations')[3]!);
+    expect(most.html).toContain('by confirmations, most first');
+    expect(order(most.html)).toEqual(['tbl-c.example', 'tbl-a.example', 'tbl-b.example']);
+  });
+
+  it('pages across a sort with cursors that carry its keys', async () => {
+    for (const query of ['&sort=confirmations&order=desc', '&sort=lastSeen', '&order=desc']) {
+      const seen: string[] = [];
+      let cursor: string | null | undefined;
+      do {
+        const page = await api(`${query}&limit=1${cursor ? `&cursor=${cursor}` : ''}`);
+        expect(page.total).toBe(3);
+        seen.push(...page.items.map((d) => d.listKey));
+        cursor = page.nextCursor;
+      } while (cursor);
+      expect(seen).toEqual(await keys(query));
+    }
+    const first = await api('&sort=lastSeen&limit=1');
+    const refused = await ctx.call('GET', `/v1/domains?q=tbl-&sort=confirmations&cursor=${first.nextCursor}`, {
+      token: a.analyst,
+    });
+    expect(refused.status).toBe(400);
+    expect((await ctx.call('GET', '/v1/domains?sort=lastSeen&cursor=tbl-a.example', { token: a.analyst })).status).toBe(
+      400,
+    );
+  });
+});
+
 describe(`console pages on ${databaseName}`, () => {
   it('shows each analyst page', async () => {
     const client = await signedIn(a.analyst);
@@ -405,7 +513,7 @@ describe(`console pages on ${databaseName}`, () => {
     const api = await ok<{ items: { listKey: string; state: string }[] }>(
       ctx.call('GET', '/v1/domains?q=candidate.', { token: a.analyst }),
     );
-    expect(api.items).toEqual([{ listKey: 'candidate.example', state: 'candidate', listedSince: null }]);
+    expect(api.items).toMatchObject([{ listKey: 'candidate.example', state: 'candidate', listedSince: null }]);
     expect(
       (await ok<{ state: string }>(ctx.call('GET', '/v1/domains/candidate.example', { token: a.analyst }))).state,
     ).toBe('candidate');

@@ -90,6 +90,19 @@ export function evaluate(evidence: Evidence, criteria: Criteria, now: Date): Eva
   return { included: lines.every((l) => l.pass), criteria: lines };
 }
 
+/**
+ * The criteria an evaluation fails, parted by cause: its own, and those that fail only because
+ * reports are observed offline (the lines evaluate() gives that note), which are one cause, not many.
+ */
+export function failures(evaluation: Evaluation): { own: string[]; becauseOffline: string[] } {
+  const failing = evaluation.criteria.filter((line) => !line.pass);
+  const offlineOnly = (line: CriterionResult) => line.note !== undefined && line.name !== 'reportsOnline';
+  return {
+    own: failing.filter((line) => !offlineOnly(line)).map((line) => line.name),
+    becauseOffline: failing.filter(offlineOnly).map((line) => line.name),
+  };
+}
+
 function criterionLines(evidence: Evidence, criteria: Criteria, now: Date): CriterionResult[] {
   const online = evidence.reports - evidence.offlineReports;
   const daysSinceOnline =

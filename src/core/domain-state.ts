@@ -8,6 +8,10 @@ export type DomainState = (typeof domainStates)[number];
 export const filterableDomainStates = ['listed', 'candidate', 'excluded'] as const satisfies readonly DomainState[];
 export type DomainFilter = (typeof filterableDomainStates)[number];
 
+/** The orders a domain listing sorts by: its key (bytewise), when last seen, how many confirm it. */
+export const domainSorts = ['name', 'lastSeen', 'confirmations'] as const;
+export type DomainSort = (typeof domainSorts)[number];
+
 /** What each state means, in the words the console and the README use. */
 export const domainStateMeaning: Record<DomainState, string> = {
   listed: 'on the latest version of the list',

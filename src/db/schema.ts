@@ -357,6 +357,33 @@ export const confirmationCandidates = pgTable(
   ],
 );
 
+/**
+ * Each reported key's figures as of the last build (issue 22): when its material was last
+ * confirmed online and how many organisations and countries confirm it, as the criteria count
+ * them. Replaced whole by each build in its transaction; the domains table sorts by these along
+ * an index (an order over every key's evidence cannot be computed per page), and shows the
+ * live figures of the keys a page reaches.
+ */
+export const domainFigures = pgTable(
+  'domain_figures',
+  {
+    listKey: text('list_key').primaryKey(),
+    /** When its material was last confirmed online, in ms (0: never). */
+    latestMs: bigint('latest_ms', { mode: 'number' }).notNull(),
+    confirmingOrganisations: integer('confirming_organisations').notNull(),
+    confirmingCountries: integer('confirming_countries').notNull(),
+  },
+  // Each sort, keys bytewise as the tie-break; descending pages read the same index backwards.
+  (t) => [
+    index('domain_figures_latest').on(t.latestMs, sql`${t.listKey} collate "C"`),
+    index('domain_figures_confirmations').on(
+      t.confirmingOrganisations,
+      t.confirmingCountries,
+      sql`${t.listKey} collate "C"`,
+    ),
+  ],
+);
+
 export const artifacts = pgTable(
   'artifacts',
   {

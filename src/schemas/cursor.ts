@@ -7,17 +7,25 @@ import { z } from '@hono/zod-openapi';
 export const encodeCursor = (keys: readonly unknown[]): string =>
   Buffer.from(JSON.stringify(keys)).toString('base64url');
 
+/** The keys a cursor holds, or undefined when the string is not one this service gave out. */
+export function decodeCursor(text: string): unknown[] | undefined {
+  try {
+    const keys: unknown = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
+    return Array.isArray(keys) ? keys : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The query parameter that reads a cursor back: `decode` checks the keys and names them, or says undefined. */
 export const cursorParam = <T>(decode: (keys: unknown[]) => T | undefined) =>
   z
     .string()
     .max(1024)
     .transform((text, ctx): T => {
-      try {
-        const keys: unknown = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
-        const cursor = Array.isArray(keys) ? decode(keys) : undefined;
-        if (cursor !== undefined) return cursor;
-      } catch {}
+      const keys = decodeCursor(text);
+      const cursor = keys && decode(keys);
+      if (cursor !== undefined) return cursor;
       ctx.addIssue({ code: 'custom', message: 'not a cursor this service gave out' });
       return z.NEVER;
     })

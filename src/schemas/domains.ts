@@ -1,8 +1,15 @@
 /** Request and answer shapes of /v1/domains: search, explanations, exclusions, policies and delisting. */
 import { z } from '@hono/zod-openapi';
-import { domainStateMeaning, domainStates, filterableDomainStates } from '../core/domain-state.ts';
+import {
+  type DomainSort,
+  domainSorts,
+  domainStateMeaning,
+  domainStates,
+  filterableDomainStates,
+} from '../core/domain-state.ts';
 import { apparentAges, delistingStates, granularities, verdicts } from '../core/vocabulary.ts';
 import { isoOut, nullableIsoOut, text } from './common.ts';
+import { decodeCursor } from './cursor.ts';
 import { knownContent } from './known.ts';
 
 export const listKeyParam = z.object({
@@ -21,23 +28,66 @@ export const policyInput = z
 const stateDescription = domainStates.map((s) => `${s}: ${domainStateMeaning[s]}`).join('; ');
 const domainState = z.enum(domainStates).openapi({ description: stateDescription });
 
-export const domainQuery = z.object({
-  state: z
-    .enum(filterableDomainStates)
-    .optional()
-    .openapi({ description: 'one state (reported keys are found without a filter)' }),
-  q: text().trim().toLowerCase().max(253).optional().openapi({ description: 'key prefix' }),
-  cursor: text().max(253).optional().openapi({ description: 'the nextCursor of the previous page' }),
-  limit: z.coerce.number().int().min(1).max(1000).default(100),
-});
+export const domainQuery = z
+  .object({
+    state: z
+      .enum(filterableDomainStates)
+      .optional()
+      .openapi({ description: 'one state (reported keys are found without a filter)' }),
+    q: text().trim().toLowerCase().max(253).optional().openapi({ description: 'key prefix' }),
+    sort: z.enum(domainSorts).default('name').openapi({
+      description:
+        'name: by key, bytewise; lastSeen and confirmations: by the figures of the last build (keys reported since appear after the next one), then by key',
+    }),
+    order: z.enum(['asc', 'desc']).default('asc'),
+    cursor: text()
+      .max(1024)
+      .optional()
+      .openapi({ description: 'the nextCursor of the previous page, in the same sort and order' }),
+    limit: z.coerce.number().int().min(1).max(1000).default(100),
+  })
+  .superRefine((query, ctx) => {
+    if (query.cursor !== undefined && query.sort !== 'name' && !sortCursorKeys(query.sort, query.cursor))
+      ctx.addIssue({ code: 'custom', path: ['cursor'], message: 'not a cursor this service gave out for this sort' });
+  });
+
+/**
+ * The sort keys a cursor of a figures order holds (last seen: its ms and the key; confirmations:
+ * organisations, countries and the key), or undefined when this order did not give it out.
+ */
+export function sortCursorKeys(sort: Exclude<DomainSort, 'name'>, cursor: string): (number | string)[] | undefined {
+  const keys = decodeCursor(cursor);
+  const numbers = sort === 'lastSeen' ? 1 : 2;
+  return keys?.length === numbers + 1 &&
+    keys.slice(0, numbers).every((k) => Number.isSafeInteger(k)) &&
+    typeof keys[numbers] === 'string'
+    ? (keys as (number | string)[])
+    : undefined;
+}
 
 export const domainSummary = z.object({
   listKey: z.string(),
   state: domainState,
   listedSince: z.number().int().nullable(),
+  confirmingOrganisations: z
+    .number()
+    .int()
+    .openapi({ description: 'organisations with an assessment that counts toward the criteria, as of now' }),
+  confirmingCountries: z.number().int().openapi({ description: 'their countries' }),
+  lastSeen: nullableIsoOut.openapi({
+    description: 'when its material was last confirmed online (the newest of the assessments that count)',
+  }),
+  failing: z.array(z.string()).openapi({
+    description:
+      'the criteria it fails now (names as in its explanation), leaving out those that fail only because reports are observed offline (reportsOnline names that cause)',
+  }),
 });
 
-export const domainPage = z.object({ items: z.array(domainSummary), nextCursor: z.string().nullable() });
+export const domainPage = z.object({
+  total: z.number().int().openapi({ description: 'how many keys the search matches' }),
+  items: z.array(domainSummary),
+  nextCursor: z.string().nullable(),
+});
 export type DomainPage = z.infer<typeof domainPage>;
 
 export const exclusionDecision = z.object({

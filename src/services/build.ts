@@ -36,6 +36,7 @@ import type { BuildRequest, BuildResult, BuildTrigger } from './build-request.ts
 import type { Call } from './caller.ts';
 import { recordCandidates } from './confirmation-queue.ts';
 import { activeCriteria } from './criteria.ts';
+import { recordFigures } from './domains.ts';
 import { activeSigningKey } from './keys.ts';
 import { type NationalList, nationalList } from './national-list.ts';
 import { notifyNewVersion } from './notifications.ts';
@@ -165,8 +166,9 @@ export async function previewBuild(deps: Deps) {
 
 async function compile(deps: Deps, tx: Db, now: Date): Promise<Omit<BuildResult, 'durationMs'>> {
   const { criteria, evidence, national, keys, open, ...change } = await plan(deps, tx, now);
-  // The confirmation queue as of this build, from the evaluation it has just made.
+  // The confirmation queue and the domains' figures as of this build, from the evaluation it has just made.
   await recordCandidates(tx, evidence, criteria.definition, now);
+  await recordFigures(tx, evidence);
   const latest = await latestSnapshot(tx);
   const key = await activeSigningKey(deps, tx);
   const notAfter = national?.timestampNotAfter ?? undefined;

@@ -7,6 +7,7 @@
  */
 import type { Context, Hono } from 'hono';
 import { CanonicalizeError, canonicalize } from '../../../core/canonicalize.ts';
+import { failures } from '../../../core/criteria.ts';
 import { nextBuild } from '../../../core/domain-state.ts';
 import { type Granularity, granularities } from '../../../core/vocabulary.ts';
 import { policyInput, reasonInput } from '../../../schemas/domains.ts';
@@ -52,14 +53,9 @@ const say = (name: string, side: 'required' | 'observed', value: string | number
 const onlineWithinDays = (d: Explanation) =>
   Number(d.evaluation.criteria.find((c) => c.name === 'onlineWithinDays')?.required ?? 0);
 
-const offlineNote = /observed offline no longer count/;
-
 function Verdict(props: { d: Explanation }) {
   const { evaluation } = props.d;
-  const failing = evaluation.criteria.filter((c) => !c.pass);
-  // Criteria that fail only because reports are observed offline are named as one cause, not as many.
-  const becauseOffline = failing.filter((c) => c.note && offlineNote.test(c.note)).map((c) => c.name);
-  const own = failing.filter((c) => !becauseOffline.includes(c.name)).map((c) => c.name);
+  const { own, becauseOffline } = failures(evaluation);
   const names = (list: string[]) =>
     list.map((name, i) => (
       <>

@@ -1,20 +1,22 @@
 /**
- * Domains: prefix search and a state filter, paged by key (never the whole list). The search
- * is sent by POST and the results page carries it sealed (`?s=`), with the page cursor, so no
- * domain name is in a URL. A hostname or URL typed in is also looked up: the list key it falls
+ * Domains: prefix search and a state filter, paged by key, sortable by name, last seen or
+ * confirmations (never the whole list), counted. The search is sent by POST and the results
+ * page carries it sealed (`?s=`), with its order, the page cursor and the first row's position,
+ * so no domain name is in a URL. A hostname or URL typed in is also looked up: the list key it falls
  * under, listed or not and why. Analysts and admins (the only roles with this page) can
  * download every row the search matches as CSV.
  */
 import type { Context, Hono } from 'hono';
 import { CanonicalizeError, canonicalize } from '../../../core/canonicalize.ts';
-import { domainStateMeaning, filterableDomainStates } from '../../../core/domain-state.ts';
+import { type DomainSort, domainStateMeaning, filterableDomainStates } from '../../../core/domain-state.ts';
 import { mediaTypes } from '../../../core/formats.ts';
 import { domainQuery } from '../../../schemas/domains.ts';
-import { listDomains, lookUpDomain } from '../../../services/domains.ts';
+import { domainRows, listDomains, lookUpDomain } from '../../../services/domains.ts';
 import type { ConsoleEnv, ConsoleKit } from '../env.ts';
 import { requireUser } from '../guard.tsx';
 import { withQuery } from '../refs.ts';
 import { Badge, DomainLink, VersionLink } from '../views/components.tsx';
+import { DomainTable, type SortOrder } from '../views/domain-table.tsx';
 import { page } from '../views/layout.tsx';
 
 const PAGE_SIZE = 50;
@@ -39,11 +41,15 @@ function listQuery(sealed: Record<string, string>, limit: number) {
   const host = sealed.after ? undefined : hostOf(sealed.q);
   const parsed = domainQuery.safeParse({
     state: sealed.state || undefined,
+    sort: sealed.sort || undefined,
+    order: sealed.order || undefined,
     q: (host && /[/:]/.test(sealed.q ?? '') ? host : sealed.q) || undefined,
     cursor: sealed.after || undefined,
     limit,
   });
-  const query = parsed.success ? parsed.data : { limit, state: undefined, q: undefined, cursor: undefined };
+  const query = parsed.success
+    ? parsed.data
+    : { limit, state: undefined, q: undefined, cursor: undefined, sort: 'name' as const, order: 'asc' as const };
   return { host, query };
 }
 
@@ -57,10 +63,10 @@ async function exportCsv(kit: ConsoleKit, sealed: Record<string, string>): Promi
   const { query } = listQuery({ q: sealed.q ?? '', state: sealed.state ?? '' }, EXPORT_PAGE_SIZE);
   const lines = ['list_key,state,listed_since'];
   for (let cursor: string | undefined; ; ) {
-    const result = await listDomains(kit.deps, { ...query, cursor });
+    const result = await domainRows(kit.deps, { ...query, cursor });
     for (const d of result.items) lines.push(`${d.listKey},${d.state},${d.listedSince ?? ''}`);
-    if (!result.nextCursor) return `${lines.join('\r\n')}\r\n`;
-    cursor = result.nextCursor;
+    if (!result.next) return `${lines.join('\r\n')}\r\n`;
+    cursor = result.next;
   }
 }
 
@@ -105,7 +111,17 @@ export function registerDomains(ui: Hono<ConsoleEnv>, kit: ConsoleKit): void {
       listDomains(kit.deps, query),
       host ? lookUpDomain(kit.deps, sealed.q!) : undefined,
     ]);
-    const link = (after?: string) => withQuery(refs, '/console/domains', { q: query.q, state: query.state, after });
+    const from = (query.cursor && Number(sealed.from)) || 1;
+    const order = (sort: DomainSort, direction: SortOrder) =>
+      sort === 'name' && direction === 'asc' ? {} : { sort, order: direction };
+    const link = (after?: string, at?: number) =>
+      withQuery(refs, '/console/domains', {
+        q: query.q,
+        state: query.state,
+        ...order(query.sort, query.order),
+        after,
+        from: at === undefined ? undefined : String(at),
+      });
     return page(
       c,
       { title: 'Domains', current: 'domains' },
@@ -151,42 +167,17 @@ export function registerDomains(ui: Hono<ConsoleEnv>, kit: ConsoleKit): void {
         {result.items.length === 0 ? (
           <p class="muted">{query.cursor ? 'No more domains.' : 'No domain matches.'}</p>
         ) : (
-          <div class="scroll">
-            <table>
-              <caption>
-                {query.cursor ? 'Domains after ' : 'Domains'}
-                {query.cursor && <code>{query.cursor}</code>}
-                {query.q && (
-                  <>
-                    {' '}
-                    starting with <code>{query.q}</code>
-                  </>
-                )}
-              </caption>
-              <thead>
-                <tr>
-                  <th scope="col">Domain</th>
-                  <th scope="col">State</th>
-                  <th scope="col">Listed since</th>
-                </tr>
-              </thead>
-              <tbody>
-                {result.items.map((d) => (
-                  <tr>
-                    <td>
-                      <DomainLink listKey={d.listKey} href={refs.domain(d.listKey)} />
-                    </td>
-                    <td>
-                      <Badge kind={d.state} />
-                    </td>
-                    <td>
-                      <VersionLink version={d.listedSince} />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DomainTable
+            refs={refs}
+            result={result}
+            sort={query.sort}
+            order={query.order}
+            from={from}
+            scope={`${query.state ? `, ${query.state}` : ''}${query.q ? `, starting with ${query.q}` : ''}`}
+            sortedBy={(sort, direction) =>
+              withQuery(refs, '/console/domains', { q: query.q, state: query.state, ...order(sort, direction) })
+            }
+          />
         )}
         <nav class="pager" aria-label="Pages">
           {query.cursor && <a href={link()}>First page</a>}
@@ -196,7 +187,7 @@ export function registerDomains(ui: Hono<ConsoleEnv>, kit: ConsoleKit): void {
             </a>
           )}
           {result.nextCursor && (
-            <a href={link(result.nextCursor)} rel="next">
+            <a href={link(result.nextCursor, from + result.items.length)} rel="next">
               Next page
             </a>
           )}
