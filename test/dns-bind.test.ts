@@ -20,6 +20,7 @@ import { type Actors, createActors, ok } from './support/actors.ts';
 import { createTestContext, type TestContext } from './support/context.ts';
 import { databaseName } from './support/database.ts';
 import { build, report } from './support/evidence.ts';
+import { waitFor } from './support/programs.ts';
 import { freeUdpPort, hasBinaries } from './support/resolver.ts';
 
 const run = promisify(execFile);
@@ -47,14 +48,9 @@ async function status(name: string): Promise<string> {
   return /status: ([A-Z]+)/.exec(stdout)?.[1] ?? 'NO ANSWER';
 }
 
-async function until(check: () => Promise<boolean>, what: string, ms = 15_000): Promise<number> {
-  const start = Date.now();
-  while (Date.now() - start < ms) {
-    if (await check()) return Date.now() - start;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`${what} did not happen within ${ms / 1000} s; named's log:\n${log.slice(-4000)}`);
-}
+/** Waits for `check`, showing named's log if it never holds. */
+const until = (check: () => Promise<boolean>, what: string, ms = 15_000) =>
+  waitFor(check, what, async () => `named's log:\n${log}`, ms);
 
 beforeAll(async () => {
   if (!haveNamed) return;

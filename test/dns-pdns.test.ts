@@ -21,6 +21,7 @@ import { type Actors, createActors, ok } from './support/actors.ts';
 import { createTestContext, type TestContext } from './support/context.ts';
 import { databaseName } from './support/database.ts';
 import { build, report } from './support/evidence.ts';
+import { waitFor } from './support/programs.ts';
 import { freeUdpPort, hasBinaries } from './support/resolver.ts';
 
 const run = promisify(execFile);
@@ -48,15 +49,17 @@ async function status(name: string): Promise<string> {
   return /status: ([A-Z]+)/.exec(stdout)?.[1] ?? 'NO ANSWER';
 }
 
-async function until(check: () => Promise<boolean>, what: string, ms = 15_000): Promise<void> {
-  const start = Date.now();
-  while (Date.now() - start < ms) {
-    if (recursor?.exitCode !== null) throw new Error(`pdns_recursor exited:\n${log.slice(-4000)}`);
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`${what} did not happen within ${ms / 1000} s; pdns_recursor's log:\n${log.slice(-4000)}`);
-}
+/** Waits for `check`, showing pdns_recursor's log if it never holds or the recursor exits. */
+const until = (check: () => Promise<boolean>, what: string, ms = 15_000) =>
+  waitFor(
+    async () => {
+      if (recursor?.exitCode !== null) throw new Error(`pdns_recursor exited:\n${log.slice(-4000)}`);
+      return check();
+    },
+    what,
+    async () => `pdns_recursor's log:\n${log}`,
+    ms,
+  );
 
 async function transfers() {
   await ctx.deps.pullCache.flush();
