@@ -132,7 +132,11 @@ function criterionLines(evidence: Evidence, criteria: Criteria, now: Date): Crit
       name: 'onlineWithinDays',
       required: criteria.onlineWithinDays,
       observed: daysSinceOnline,
-      pass: daysSinceOnline !== null && daysSinceOnline <= criteria.onlineWithinDays,
+      // To the millisecond, as the aggregate counts assessments (evidence.ts: observed_online_at >= now - window);
+      // whole days here would pass a key seen 90.5 days ago whose assessments no longer count.
+      pass:
+        evidence.latestOnlineAt !== null &&
+        now.getTime() - evidence.latestOnlineAt.getTime() <= criteria.onlineWithinDays * DAY_MS,
     },
     {
       name: 'confirmingOrganisations',
