@@ -23,12 +23,16 @@ const problemDescriptions: Record<number, string> = {
   413: 'Body too large',
   422: 'Invalid input; `errors` names the fields',
   429: 'Rate limited; see Retry-After',
-  503: 'Not available yet',
+  503: 'Not available yet, or the database is down, read-only or slow; see Retry-After',
 };
 
+/**
+ * The problems a route answers, as its declaration names them. Every route reads or writes the
+ * database, so every route may answer 503 (http/failure.ts) and each declares it.
+ */
 export const problems = (...statuses: number[]) =>
   Object.fromEntries(
-    statuses.map((status) => [
+    [...new Set([...statuses, 503])].map((status) => [
       status,
       {
         description: problemDescriptions[status] ?? 'Error',
