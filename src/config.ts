@@ -157,6 +157,8 @@ export const configSchema = z
     WOL_SIGNING_KEY: signingKey,
     WOL_KEEP_VERSIONS: int(500, 2, 1_000_000),
     WOL_REVIEW_AFTER_DAYS: int(30, 1, 3650),
+    /** An ISP whose last pull is older than this many hours (or that never pulled) is stale: a dashboard work queue. */
+    WOL_ISP_STALE_HOURS: int(48, 1, 8760),
     WOL_MAX_BODY_BYTES: int(16 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
     /** Public delisting requests each client address may send per WOL_DELISTING_WINDOW (per instance). */
     WOL_DELISTING_RATE: int(5, 1, 1_000_000),

@@ -1,9 +1,10 @@
 /**
  * The console in Debian's Chromium (never a downloaded browser), against the app served on
  * loopback: an analyst signs in, finds a candidate domain and reads why it is not listed,
- * looks up a hostname, excludes a listed domain, builds after confirming, and sees it gone
- * from the new version, then weighs a delisting request; an NCB issues an ISP key and is
- * asked before revoking one. Every page is checked with axe-core (injected from
+ * looks up a hostname, excludes a listed domain, follows the dashboard's work queues to the
+ * decision waiting for a build and the domain due for a re-check, builds after confirming, and
+ * sees it gone from the new version, then weighs a delisting request; an NCB sees its stale ISP,
+ * issues it a key (its pull takes it off the queue) and is asked before revoking one. Every page is checked with axe-core (injected from
  * node_modules: no violations), at 390 px for horizontal overflow, and photographed at 1280
  * and 390 px into test-results/.
  */
@@ -54,7 +55,11 @@ describe.skipIf(!haveChromium)(`console in Chromium on ${databaseName}`, () => {
     await build(ctx, a);
     await report(ctx, a, 'http://e2e-later.example/4');
     await report(ctx, a, 'http://e2e-later-too.example/5');
+    // Last confirmed 40 days ago: due for a re-check (WOL_REVIEW_AFTER_DAYS, 30).
+    await report(ctx, a, 'http://e2e-stale.example/6', { daysAgo: 40 });
     await build(ctx, a);
+    // The walk's decisions come after the builds (the test clock stands still otherwise).
+    ctx.setNow(new Date(ctx.now().getTime() + 1000));
     await mkdir(RESULTS, { recursive: true });
     server = await listen(ctx);
     profile = await mkdtemp(path.join(tmpdir(), 'wol-chromium-'));
@@ -140,6 +145,30 @@ describe.skipIf(!haveChromium)(`console in Chromium on ${databaseName}`, () => {
     expect(page.url()).not.toContain('e2e-keep');
     await check('domains');
 
+    // The table counts the search and sorts by its headers, each a link with the search sealed.
+    await page.getByLabel('Domain, hostname or URL').fill('e2e-');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.getByRole('table', { name: /^Domains 1–6 of 6, starting with e2e-, by name/ }).waitFor();
+    const table = page.getByRole('table', { name: /^Domains / });
+    const firstRow = () => table.locator('tbody tr').first().textContent();
+    const header = (name: string) => table.getByRole('columnheader', { name: new RegExp(`^${name}`) });
+    expect(await header('Domain').getAttribute('aria-sort')).toBe('ascending');
+    await header('Last seen').getByRole('link').click();
+    await page.getByRole('table', { name: /by last seen, newest first/ }).waitFor();
+    expect(await header('Last seen').getAttribute('aria-sort')).toBe('descending');
+    expect(await table.locator('tbody tr').last().textContent()).toContain('e2e-stale.example');
+    await header('Last seen').getByRole('link').click();
+    await page.getByRole('table', { name: /by last seen, oldest first/ }).waitFor();
+    expect(await firstRow()).toContain('e2e-stale.example');
+    await header('Confirmations').getByRole('link').click();
+    await page.getByRole('table', { name: /by confirmations, most first/ }).waitFor();
+    // The candidate has two organisations in one country: last, failing only on countries.
+    expect(await table.locator('tbody tr').last().textContent()).toMatch(
+      /e2e-candidate\.example\s*candidate.*2 organisations, 1 country.*confirmingCountries$/,
+    );
+    expect(page.url()).not.toContain('e2e-');
+    await check('domains-sorted');
+
     // The same candidate waits in the confirmation queue for one more country.
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Confirmation queue' }).click();
     await page.getByRole('heading', { name: 'Confirmation queue' }).waitFor();
@@ -160,6 +189,26 @@ describe.skipIf(!haveChromium)(`console in Chromium on ${databaseName}`, () => {
     expect(page.url()).not.toContain('e2e-shared');
     await check('domain-excluded');
 
+    // The dashboard's work queues: the exclusion waits for a build, the stale domain for a re-check.
+    const queue = (label: string) => page.locator('dt', { hasText: label }).locator('xpath=following-sibling::dd[1]/a');
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Dashboard' }).click();
+    await page.getByRole('heading', { name: 'Work queues' }).waitFor();
+    expect(await queue('Exclusions waiting for a build').textContent()).toBe('1');
+    expect(await queue('Re-checks due').textContent()).toBe('1');
+    await check('dashboard-queues');
+    await queue('Exclusions waiting for a build').click();
+    const pending = page.getByRole('row', { name: /e2e-shared-host\.example/ });
+    expect(await pending.textContent()).toMatch(
+      /excluded\s*removes it from the list\s*analyst \(analyst · ZZ List team\)/,
+    );
+    await check('pending-exclusions');
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Dashboard' }).click();
+    await queue('Re-checks due').click();
+    await page.getByRole('heading', { name: 'Re-check queue' }).waitFor();
+    expect(await page.getByRole('row', { name: /e2e-stale\.example/ }).textContent()).toMatch(/v2.*none.*d left\)\s*2/);
+    expect(page.url()).toBe(`${server.url}/console/recheck-queue`);
+    await check('recheck-queue');
+
     await page.getByRole('link', { name: 'Builds' }).click();
     await page.getByRole('button', { name: 'Build now' }).click();
     await check('builds-confirm');
@@ -169,7 +218,12 @@ describe.skipIf(!haveChromium)(`console in Chromium on ${databaseName}`, () => {
     const removed = page.getByRole('region', { name: /Removed in version 3/ });
     expect(await removed.textContent()).toContain('e2e-shared-host.example');
     await check('version');
-    expect(await listed(ctx, a)).toEqual(['e2e-keep.example', 'e2e-later-too.example', 'e2e-later.example']);
+    expect(await listed(ctx, a)).toEqual([
+      'e2e-keep.example',
+      'e2e-later-too.example',
+      'e2e-later.example',
+      'e2e-stale.example',
+    ]);
 
     await page.getByRole('link', { name: 'Builds' }).click();
     await page.getByRole('heading', { name: 'Recent runs' }).waitFor();
@@ -204,9 +258,20 @@ describe.skipIf(!haveChromium)(`console in Chromium on ${databaseName}`, () => {
     await page.getByText('You are signed out.').waitFor();
   }, 60_000);
 
-  it('lets an NCB issue an ISP key, shown once', async () => {
+  it('lets an NCB see its stale ISP and issue it a key, shown once', async () => {
+    // Two days on: ZZ ISP's last pull (the analyst's walk read the list with its key) is stale.
+    ctx.setNow(new Date(ctx.now().getTime() + 49 * 3_600_000));
     await signIn(a.ncb);
     await page.getByRole('heading', { name: 'ISPs in SE' }).waitFor();
+    // Its work queue: ZZ ISP has not pulled for WOL_ISP_STALE_HOURS (48).
+    const stale = page.locator('dt', { hasText: 'Stale ISPs' }).locator('xpath=following-sibling::dd[1]/a');
+    expect(await stale.textContent()).toBe('1');
+    expect(
+      await page
+        .getByRole('region', { name: 'Pull status' })
+        .getByRole('row', { name: /ZZ ISP/ })
+        .textContent(),
+    ).toContain('stale');
     await page.getByLabel('ISP', { exact: true }).selectOption({ label: 'ZZ ISP' });
     await page.getByLabel('Label').fill('e2e resolver');
     await page.getByRole('button', { name: 'Issue key' }).click();
@@ -214,11 +279,15 @@ describe.skipIf(!haveChromium)(`console in Chromium on ${databaseName}`, () => {
     expect(token).toMatch(/^wol_isp_/);
     await check('ncb');
     expect((await ctx.call('GET', '/v1/list/manifest', { token })).status).toBe(200);
+    expect(await stale.textContent()).toBe('1');
     // The key was shown on the page the form redirected to: reloading it shows no key and issues none.
     expect(page.url()).toBe(`${server.url}/console/ncb`);
     await page.reload();
     expect(await page.content()).not.toContain(token);
     expect(await page.getByRole('row', { name: /e2e resolver/ }).count()).toBe(1);
+    // Its pull took ZZ ISP off the queue.
+    expect(await stale.textContent()).toBe('0');
+    expect(await page.getByRole('link', { name: 'Re-check queue' }).count()).toBe(0);
     // Revoking asks first, naming the key and its ISP; cancelling leaves the key working.
     await page.getByRole('link', { name: 'Revoke the key e2e resolver…' }).click();
     await page.getByText('ZZ ISP’s key “e2e resolver” stops working at once').waitFor();

@@ -773,3 +773,102 @@ describe(`console pages on ${databaseName}`, () => {
     expect(limited.html).toContain('Too many failed sign-ins');
   });
 });
+
+describe(`work queues on ${databaseName}`, () => {
+  /** Each work queue on a page: its label, link (or none) and count. */
+  const queues = (html: string) =>
+    Object.fromEntries(
+      [...html.matchAll(/<dt>([^<]+)<\/dt><dd>(?:<a href="([^"]+)">([\d,]+)<\/a>|([\d,]+))<small>/g)].map((m) => [
+        m[1]!,
+        { href: m[2] ?? null, count: Number((m[3] ?? m[4])!.replace(/,/g, '')) },
+      ]),
+    );
+
+  it('counts each queue on the dashboard and links to its list, naming no domain', async () => {
+    await report(ctx, a, 'http://recheck-due.example/a', { daysAgo: 40 });
+    await build(ctx, a);
+    // A decision after the build's instant (the test clock stands still otherwise).
+    ctx.setNow(new Date(ctx.now().getTime() + 1000));
+    await ok(
+      ctx.call('POST', '/v1/domains/listed-two.example/exclusion', {
+        token: a.analyst,
+        body: { reason: 'mistaken report, checked by hand' },
+      }),
+      201,
+    );
+    await ok(
+      ctx.call('POST', '/v1/organisations', {
+        token: a.admin,
+        body: { name: 'ZZ ISP Never', kind: 'isp', country: 'DK' },
+      }),
+      201,
+    );
+    const live = await ok<{ total: number; items: { listKey: string }[] }>(
+      ctx.call('GET', '/v1/review-queue', { token: a.analyst }),
+    );
+    expect(live.items.map((i) => i.listKey)).toContain('recheck-due.example');
+    const waiting = await ok<{ total: number }>(ctx.call('GET', '/v1/confirmation-queue', { token: a.analyst }));
+    const open = await ok<{ items: unknown[] }>(
+      ctx.call('GET', '/v1/delisting-requests?state=open', { token: a.analyst }),
+    );
+
+    const analyst = await signedIn(a.analyst);
+    const dashboard = await analyst.get('/console');
+    expect(dashboard.html).toContain('<h2 id="queues-heading">Work queues</h2>');
+    const counted = queues(dashboard.html);
+    expect(counted['Re-checks due']).toEqual({ href: '/console/recheck-queue', count: live.total });
+    expect(counted['Open delisting requests']).toEqual({ href: '/console/delisting', count: open.items.length });
+    expect(counted['Exclusions waiting for a build']).toEqual({ href: '/console/pending-exclusions', count: 1 });
+    expect(counted['One confirmation short']).toEqual({ href: '/console/confirmation-queue', count: waiting.total });
+    expect(waiting.total).toBeGreaterThan(0);
+    // ZZ ISP Never has never pulled; an analyst sees the count, an admin the list.
+    expect(counted['Stale ISPs']!.href).toBeNull();
+    expect(counted['Stale ISPs']!.count).toBeGreaterThanOrEqual(1);
+    const admin = await signedIn(a.admin);
+    const adminQueues = queues((await admin.get('/console')).html);
+    expect(adminQueues['Stale ISPs']).toEqual({
+      href: '/console/ncbs#stale-isps',
+      count: counted['Stale ISPs']!.count,
+    });
+    const ncbs = await admin.get('/console/ncbs');
+    const staleTable = ncbs.html.slice(ncbs.html.indexOf('id="stale-isps"'));
+    expect(staleTable).toContain('<td>ZZ ISP Never</td><td>DK</td><td><span class="muted">never</span>');
+    expect(staleTable.match(/<tr><td>/g)).toHaveLength(counted['Stale ISPs']!.count);
+
+    // Each list behind a count.
+    const recheck = await analyst.get('/console/recheck-queue');
+    expect(recheck.status).toBe(200);
+    expect(recheck.html).toContain('<h1>Re-check queue</h1>');
+    expect(recheck.html).toContain('recheck-due.example');
+    expect(recheck.html).toContain('aria-current="page">Re-check queue</a>');
+    expect(recheck.html).toContain(`${live.total} in all`);
+    const pending = await analyst.get('/console/pending-exclusions');
+    expect(pending.html).toContain('listed-two.example');
+    expect(pending.html).toContain('removes it from the list');
+    expect(pending.html).toContain('mistaken report, checked by hand');
+    expect(pending.html).toMatch(/analyst <span class="muted">\(analyst · ZZ List team\)<\/span>/);
+    // No domain name in any link of these pages.
+    const links = [dashboard.html, recheck.html, pending.html].flatMap((html) =>
+      [...html.matchAll(/(?:href|action)="([^"]+)"/g)].map((m) => m[1]!),
+    );
+    for (const url of links) expect(url, url).not.toMatch(/recheck-due|listed-two|listed-one|candidate\.example/);
+    // For analysts and admins: the NCB keeps to its page.
+    const ncb = await signedIn(a.ncb);
+    expect((await ncb.get('/console/recheck-queue')).status).toBe(403);
+    expect((await ncb.get('/console/pending-exclusions')).status).toBe(403);
+
+    // A build takes the exclusion up: nothing waits.
+    await build(ctx, a);
+    expect(queues((await analyst.get('/console')).html)['Exclusions waiting for a build']!.count).toBe(0);
+    expect((await analyst.get('/console/pending-exclusions')).html).toContain('No decision waits for a build.');
+  });
+
+  it("shows an NCB its own country's stale ISPs", async () => {
+    const ncb = await signedIn(a.ncb);
+    const page = await ncb.get('/console/ncb');
+    const stale = queues(page.html)['Stale ISPs']!;
+    expect(stale.href).toBe('#status');
+    expect(page.html).not.toContain('ZZ ISP Never');
+    expect((page.html.match(/<span class="badge fail">stale<\/span>/g) ?? []).length).toBe(stale.count);
+  });
+});

@@ -3,6 +3,8 @@
  * oldest first, those with an open delisting request before all others; empty once re-checked.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { reviewQueueQuery } from '../src/schemas/review.ts';
+import { recordedReviewQueue } from '../src/services/review.ts';
 import { type Actors, createActors, ok } from './support/actors.ts';
 import { createTestContext, type TestContext } from './support/context.ts';
 import { databaseName } from './support/database.ts';
@@ -33,12 +35,18 @@ interface Queue {
 }
 const queue = (query = '') => ok<Queue>(ctx.call('GET', `/v1/review-queue${query}`, { token: a.analyst }));
 const keys = (q: Queue) => q.items.map((i) => i.listKey);
+/** The queue as the last build recorded it (the console's), in the API's JSON. */
+const recorded = async (): Promise<Queue> => {
+  const { asOf: _, ...q } = await recordedReviewQueue(ctx.deps, { limit: 50 });
+  return JSON.parse(JSON.stringify(q));
+};
 const daysAgo = (days: number) => new Date(ctx.now().getTime() - days * 86_400_000).toISOString();
 const ids: Record<string, number[]> = {};
 
 describe(`the re-check queue on ${databaseName}`, () => {
   it('is empty while nothing is listed', async () => {
     expect(await queue()).toEqual({ reviewAfterDays: 30, total: 0, items: [], nextCursor: null });
+    expect(await recorded()).toEqual({ reviewAfterDays: 30, total: 0, items: [], nextCursor: null });
   });
 
   it('lists exactly the listed domains past the review age, oldest first, with the days left', async () => {
@@ -74,6 +82,8 @@ describe(`the re-check queue on ${databaseName}`, () => {
       [ids.mixed[0], 'http://zz-q-mixed.com/a', 'SE'],
     ]);
     expect(q.items[0]!.reports.map((r) => r.organisation.name).sort()).toEqual(['ZZ Agency B', 'ZZ Hotline A']);
+    // The build recorded the same queue.
+    expect(await recorded()).toEqual(q);
   });
 
   it('puts domains with an open delisting request first, whatever their age', async () => {
@@ -87,6 +97,8 @@ describe(`the re-check queue on ${databaseName}`, () => {
     const q = await queue();
     expect(keys(q)).toEqual(['zz-q-35.com', 'zz-q-fresh.com', 'zz-q-60.com', 'zz-q-mixed.com', 'zz-q-40.com']);
     expect(q.items.map((i) => i.openDelistingRequests)).toEqual([1, 1, 0, 0, 0]);
+    // Requests count at once in the recorded queue too.
+    expect(await recorded()).toEqual(q);
   });
 
   it('pages with a cursor', async () => {
@@ -101,6 +113,17 @@ describe(`the re-check queue on ${databaseName}`, () => {
     }
     expect(seen).toEqual(['zz-q-35.com', 'zz-q-fresh.com', 'zz-q-60.com', 'zz-q-mixed.com', 'zz-q-40.com']);
     expect((await ctx.call('GET', '/v1/review-queue?cursor=bm9wZQ', { token: a.analyst })).status).toBe(400);
+    const recordedPages: string[] = [];
+    let after: string | null = null;
+    for (let page = 0; page < 5; page++) {
+      const { cursor } = reviewQueueQuery.parse(after ? { cursor: after } : {});
+      const q = await recordedReviewQueue(ctx.deps, { limit: 2, cursor });
+      expect(q.total).toBe(5);
+      recordedPages.push(...q.items.map((i) => i.listKey));
+      after = q.nextCursor;
+      if (!after) break;
+    }
+    expect(recordedPages).toEqual(seen);
   });
 
   it('drops a domain once a report is observed online again, and is empty when all were re-checked', async () => {
@@ -111,6 +134,10 @@ describe(`the re-check queue on ${databaseName}`, () => {
       }),
     );
     expect(keys(await queue())).not.toContain('zz-q-60.com');
+    // The recorded queue takes the observation at the next build.
+    expect(keys(await recorded())).toContain('zz-q-60.com');
+    await build(ctx, a);
+    expect(await recorded()).toEqual(await queue());
 
     const open = await ok<{ items: { id: string }[] }>(
       ctx.call('GET', '/v1/delisting-requests?state=open', { token: a.analyst }),
@@ -129,6 +156,27 @@ describe(`the re-check queue on ${databaseName}`, () => {
     );
     await ok(ctx.call('POST', '/v1/observations', { token: a.reporterC, body: { observations } }));
     expect(await queue()).toMatchObject({ total: 0, items: [], nextCursor: null });
+    await build(ctx, a);
+    expect(await recorded()).toMatchObject({ total: 0, items: [], nextCursor: null });
+  });
+
+  it('leaves out, at once, a domain excluded since the build', async () => {
+    await report(ctx, a, 'http://zz-q-excluded.com/a', { daysAgo: 50 });
+    await build(ctx, a);
+    expect(keys(await recorded())).toEqual(['zz-q-excluded.com']);
+    // A decision after the build's instant (the test clock stands still otherwise).
+    ctx.setNow(new Date(ctx.now().getTime() + 1000));
+    await ok(
+      ctx.call('POST', '/v1/domains/zz-q-excluded.com/exclusion', {
+        token: a.analyst,
+        body: { reason: 'false positive, checked by hand' },
+      }),
+      201,
+    );
+    expect(keys(await queue())).toEqual([]);
+    expect(keys(await recorded())).toEqual([]);
+    await build(ctx, a);
+    expect(keys(await recorded())).toEqual([]);
   });
 
   it('matches a request to a domain listed by hostname (shared hosting)', async () => {

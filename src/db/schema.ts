@@ -216,7 +216,12 @@ export const exclusions = pgTable(
     decidedBy: integer('decided_by').references(() => credentials.id),
     decidedAt: now('decided_at'),
   },
-  (t) => [check('exclusions_state', oneOf('state', exclusionStates)), index('exclusions_list_key').on(t.listKey, t.id)],
+  (t) => [
+    check('exclusions_state', oneOf('state', exclusionStates)),
+    index('exclusions_list_key').on(t.listKey, t.id),
+    // The decisions since the last build: the dashboard's queue, and the re-check queue's live exclusions.
+    index('exclusions_decided').on(t.decidedAt),
+  ],
 );
 
 export const delistingRequests = pgTable(
@@ -302,6 +307,25 @@ export const listings = pgTable(
     index('listings_added').on(t.addedVersion),
     index('listings_removed').on(t.removedVersion),
   ],
+);
+
+/**
+ * The re-check queue's evidence as of the last build (issue 22): each open listing no exclusion
+ * keeps off, with its newest online confirmation and when it would expire, replaced whole by
+ * each build in its transaction. The console's queue and the dashboard read it along the
+ * confirmation order, with the delisting requests and exclusions as they are now.
+ */
+export const recheckQueue = pgTable(
+  'recheck_queue',
+  {
+    listKey: text('list_key').primaryKey(),
+    listedSince: integer('listed_since').notNull(),
+    confirmedAt: at('confirmed_at'),
+    expiresAt: at('expires_at'),
+    /** confirmedAt in microseconds since 1970, the smallest bigint for none: the sort key. */
+    confirmedMicros: bigint('confirmed_micros', { mode: 'bigint' }).notNull(),
+  },
+  (t) => [index('recheck_queue_confirmed').on(t.confirmedMicros, sql`${t.listKey} collate "C"`)],
 );
 
 /**

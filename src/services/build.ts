@@ -20,6 +20,7 @@ import { recordBuildRun } from '../db/repositories/builds.ts';
 import { aggregateEvidence } from '../db/repositories/evidence.ts';
 import { recordFirstListings } from '../db/repositories/first-listings.ts';
 import { listOrganisations } from '../db/repositories/organisations.ts';
+import { recordRecheckQueue } from '../db/repositories/review-queue.ts';
 import {
   applyListingChanges,
   insertArtifacts,
@@ -180,6 +181,7 @@ async function compile(deps: Deps, tx: Db, now: Date): Promise<Omit<BuildResult,
     !lacksFormats(latest) &&
     !overlayMoved(latest, national)
   ) {
+    await recordRecheckQueue(tx, criteria.definition);
     await refreshTimestamp(deps, tx, latest, key, now, notAfter);
     return { version: latest.version, changed: false, added: 0, removed: 0, entryCount: latest.entryCount };
   }
@@ -230,6 +232,8 @@ async function compile(deps: Deps, tx: Db, now: Date): Promise<Omit<BuildResult,
   });
   await applyListingChanges(tx, version, change.added, change.removed);
   await recordFirstListings(tx, version, now);
+  // The re-check queue among the listings as this version leaves them.
+  await recordRecheckQueue(tx, criteria.definition);
   // One statement per artifact: the driver encodes bytea parameters on the serving thread, and
   // all of them in one statement (~34 MB at 100k entries) held pulls for ~0.9 s.
   for (const format of formats) await insertArtifacts(tx, [{ version, format, ...rendered[format] }]);

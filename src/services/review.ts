@@ -1,13 +1,20 @@
 /**
  * The review cycle. Observations say a report's material was found gone (or back): a report
  * whose latest observation says offline stops counting at the next build. The re-check queue
- * lists the listed domains due for a re-check before they would expire.
+ * lists the listed domains due for a re-check before they would expire: computed now for the
+ * API, and as the last build recorded it for the console (recordRecheckQueue in the build).
  */
 import { inTransaction } from '../db/database.ts';
 import { recordAudit } from '../db/repositories/audit.ts';
+import { latestCommittedRun } from '../db/repositories/builds.ts';
 import { existingReportIds, insertObservations, type NewObservation } from '../db/repositories/observations.ts';
 import { findReportsByRef, getReport } from '../db/repositories/reports.ts';
-import { reportsToRecheck, reviewQueuePage } from '../db/repositories/review-queue.ts';
+import {
+  type QueueRow,
+  recordedQueuePage,
+  reportsToRecheck,
+  reviewQueuePage,
+} from '../db/repositories/review-queue.ts';
 import type { Deps } from '../deps.ts';
 import {
   encodeReviewCursor,
@@ -151,18 +158,53 @@ export async function recordObservations(
   return { summary: { recorded, rejected: results.length - recorded }, results };
 }
 
-/** A page of the re-check queue: requested domains first, then the longest unconfirmed. */
+/**
+ * A page of the re-check queue, computed now: requested domains first, then the longest
+ * unconfirmed. It follows every observation at once, so the API keeps it live.
+ */
 export async function reviewQueue(deps: Deps, query: { cursor?: ReviewCursor | undefined; limit: number }) {
   const now = deps.clock();
   const criteria = await inTransaction(deps.db, activeCriteria);
   const reviewAfterDays = deps.config.WOL_REVIEW_AFTER_DAYS;
   const { total, items: rows } = await reviewQueuePage(deps.db, {
     criteria: criteria.definition,
-    reviewBefore: new Date(now.getTime() - reviewAfterDays * DAY_MS),
+    reviewBefore: reviewBefore(deps, now),
     after: query.cursor,
     limit: query.limit + 1,
   });
-  const { items: page, next } = pageOf(rows, query.limit, encodeReviewCursor);
+  return { reviewAfterDays, total, ...(await withReports(deps, rows, query.limit, now)) };
+}
+
+/**
+ * The same queue as the last build recorded it (the console's page and dashboard count: a
+ * live computation costs seconds at 100,000 listings), with open delisting requests and
+ * exclusions as they are now and the review age reckoned from now. Observations since the
+ * build take effect at the next one. Empty before the first build.
+ */
+export async function recordedReviewQueue(deps: Deps, query: { cursor?: ReviewCursor | undefined; limit: number }) {
+  const now = deps.clock();
+  const asOf = await latestCommittedRun(deps.db);
+  const reviewAfterDays = deps.config.WOL_REVIEW_AFTER_DAYS;
+  if (!asOf) return { asOf: null, reviewAfterDays, total: 0, items: [], nextCursor: null };
+  const { total, items: rows } = await recordedQueuePage(deps.db, {
+    builtAt: asOf.startedAt,
+    reviewBefore: reviewBefore(deps, now),
+    after: query.cursor,
+    limit: query.limit + 1,
+  });
+  return {
+    asOf: { version: asOf.version, builtAt: asOf.startedAt },
+    reviewAfterDays,
+    total,
+    ...(await withReports(deps, rows, query.limit, now)),
+  };
+}
+
+const reviewBefore = (deps: Deps, now: Date) => new Date(now.getTime() - deps.config.WOL_REVIEW_AFTER_DAYS * DAY_MS);
+
+/** The page of `rows` (limit + 1 read), each with its days left and the reports to re-check. */
+async function withReports(deps: Deps, rows: QueueRow[], limit: number, now: Date) {
+  const { items: page, next } = pageOf(rows, limit, encodeReviewCursor);
   const reports = await reportsToRecheck(
     deps.db,
     page.map((r) => r.listKey),
@@ -178,5 +220,5 @@ export async function reviewQueue(deps: Deps, query: { cursor?: ReviewCursor | u
     reportCount: reports.get(row.listKey)?.count ?? 0,
     reports: reports.get(row.listKey)?.reports ?? [],
   }));
-  return { reviewAfterDays, total, items, nextCursor: next };
+  return { items, nextCursor: next };
 }

@@ -94,6 +94,8 @@ export const access: Record<string, Who[] | 'public'> = {
   'GET /console/delisting': 'public',
   'POST /console/delisting/:id/decision': 'public',
   'GET /console/confirmation-queue': 'public',
+  'GET /console/recheck-queue': 'public',
+  'GET /console/pending-exclusions': 'public',
   'GET /console/audit': 'public',
   'POST /console/audit': 'public',
   'GET /console/ncb': 'public',

@@ -72,3 +72,44 @@ export async function countOpenDelistingRequests(db: Db): Promise<number> {
   );
   return Number(row?.n ?? 0);
 }
+
+/**
+ * Keys whose newest exclusion decision came after `since` (a build's start; all of them when
+ * null), each with that decision: what the next build takes up. Strictly after, since a build
+ * reads the decisions of its own instant (the test clock stands still).
+ */
+export const decidedSince = (since: Date | null) => sql`
+  select distinct on (list_key) id, list_key, state, reason, decided_by, decided_at from ${exclusions}
+  ${since ? sql`where decided_at > ${since.toISOString()}::timestamptz` : sql``}
+  order by list_key, id desc`;
+
+/** How many keys an exclusion or restore decided since `since` waits on (few: along exclusions_decided). */
+export async function countDecidedSince(db: Db, since: Date | null): Promise<number> {
+  const [row] = await queryRows<{ n: number | string }>(db, sql`select count(*) as n from (${decidedSince(since)}) d`);
+  return Number(row?.n ?? 0);
+}
+
+/** The first `limit` of those decisions, newest first, each saying whether its key is listed now. */
+export async function decidedSinceList(db: Db, since: Date | null, limit: number) {
+  const rows = await queryRows<{
+    list_key: string;
+    state: (typeof exclusions.$inferSelect)['state'];
+    reason: string;
+    decided_by: number | null;
+    decided_at: Date | string;
+    listed: boolean;
+  }>(
+    db,
+    sql`select d.list_key, d.state, d.reason, d.decided_by, d.decided_at,
+               exists (select 1 from listings l where l.list_key = d.list_key and l.removed_version is null) as listed
+        from (${decidedSince(since)}) d order by d.decided_at desc, d.id desc limit ${limit}`,
+  );
+  return rows.map((r) => ({
+    listKey: r.list_key,
+    state: r.state,
+    reason: r.reason,
+    decidedBy: r.decided_by,
+    decidedAt: new Date(r.decided_at),
+    listed: r.listed,
+  }));
+}

@@ -19,6 +19,8 @@ import { registerDomain } from './pages/domain.tsx';
 import { registerDomains } from './pages/domains.tsx';
 import { registerNcb } from './pages/ncb.tsx';
 import { registerNcbs } from './pages/ncbs.tsx';
+import { registerPendingExclusions } from './pages/pending-exclusions.tsx';
+import { registerRecheckQueue } from './pages/recheck-queue.tsx';
 import { registerSignIn } from './pages/sign-in.tsx';
 import { registerVersion } from './pages/version.tsx';
 import { consoleRefs } from './refs.ts';
@@ -43,6 +45,8 @@ export function registerConsole(app: App, deps: Deps): void {
   registerDomains(ui, kit);
   registerDomain(ui, kit);
   registerConfirmationQueue(ui, kit);
+  registerRecheckQueue(ui, kit);
+  registerPendingExclusions(ui, kit);
   registerBuilds(ui, kit);
   registerVersion(ui, kit);
   registerDelisting(ui, kit);

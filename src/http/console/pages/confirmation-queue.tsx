@@ -5,7 +5,7 @@ import { confirmationQueue } from '../../../services/confirmation-queue.ts';
 import type { ConsoleEnv, ConsoleKit } from '../env.ts';
 import { requireUser, userCaller } from '../guard.tsx';
 import { withQuery } from '../refs.ts';
-import { count, DomainLink, When } from '../views/components.tsx';
+import { count, DomainLink, Pager, When } from '../views/components.tsx';
 import { page } from '../views/layout.tsx';
 
 const PAGE_SIZE = 50;
@@ -73,14 +73,12 @@ export function registerConfirmationQueue(ui: Hono<ConsoleEnv>, kit: ConsoleKit)
             </table>
           </div>
         )}
-        <nav class="pager" aria-label="Pages">
-          {query.cursor && <a href="/console/confirmation-queue">First page</a>}
-          {result.nextCursor && (
-            <a href={withQuery(kit.refs, '/console/confirmation-queue', { after: result.nextCursor })} rel="next">
-              Next page
-            </a>
-          )}
-        </nav>
+        <Pager
+          first={query.cursor ? '/console/confirmation-queue' : null}
+          next={
+            result.nextCursor ? withQuery(kit.refs, '/console/confirmation-queue', { after: result.nextCursor }) : null
+          }
+        />
       </>,
     );
   });

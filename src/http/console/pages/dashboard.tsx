@@ -1,7 +1,12 @@
-/** The analysts' start page: where the list stands, the last and next build, open requests, the list over time. */
+/**
+ * The analysts' start page: where the list stands, the last and next build, the work queues
+ * (each linking to its list), the list over time.
+ */
 import type { Hono } from 'hono';
 import { type Range, rangeLabel, ranges } from '../../../core/time-series.ts';
+import type { Role } from '../../../core/vocabulary.ts';
 import { dashboardSummary, listOverTime } from '../../../services/overview.ts';
+import { workQueues } from '../../../services/work-queues.ts';
 import type { ConsoleEnv, ConsoleKit } from '../env.ts';
 import { requireUser } from '../guard.tsx';
 import { Badge, count, duration, VersionLink, When, waited } from '../views/components.tsx';
@@ -52,10 +57,54 @@ function TimeToListing(props: { distribution: { count: number; buckets: { le: nu
   );
 }
 
+/** What waits for someone, each count linking to its list (links name no domain). */
+function WorkQueues(props: { queues: Awaited<ReturnType<typeof workQueues>>; role: Role }) {
+  const q = props.queues;
+  const queue = (label: string, n: number, href: string | null, hint: string) => (
+    <div>
+      <dt>{label}</dt>
+      <dd>
+        {href ? <a href={href}>{count(n)}</a> : count(n)}
+        <small>{hint}</small>
+      </dd>
+    </div>
+  );
+  return (
+    <section class="card" aria-labelledby="queues-heading">
+      <h2 id="queues-heading">Work queues</h2>
+      <dl class="stats">
+        {queue('Re-checks due', q.recheckDue, '/console/recheck-queue', 'listed domains to look at again')}
+        {queue('Open delisting requests', q.openDelistingRequests, '/console/delisting', 'waiting for a decision')}
+        {queue(
+          'Exclusions waiting for a build',
+          q.pendingExclusions,
+          '/console/pending-exclusions',
+          'decided since the last build',
+        )}
+        {queue(
+          'One confirmation short',
+          q.awaitingConfirmation,
+          '/console/confirmation-queue',
+          'candidates that fail only on confirmations',
+        )}
+        {queue(
+          'Stale ISPs',
+          q.staleIsps,
+          props.role === 'admin' ? '/console/ncbs#stale-isps' : null,
+          props.role === 'admin'
+            ? `no pull for ${q.staleHours} h or more`
+            : `no pull for ${q.staleHours} h or more (admins and NCBs see which)`,
+        )}
+      </dl>
+    </section>
+  );
+}
+
 export function registerDashboard(ui: Hono<ConsoleEnv>, kit: ConsoleKit): void {
   ui.get('/', requireUser(kit, 'analyst', 'admin', 'ncb'), async (c) => {
     if (c.get('user').role === 'ncb') return c.redirect('/console/ncb', 303);
     const summary = await dashboardSummary(kit.deps);
+    const queues = await workQueues(kit.deps);
     const asked = c.req.query('range');
     const overTime = await listOverTime(kit.deps, ranges.includes(asked as Range) ? (asked as Range) : '7d');
     const { latest, lastRun } = summary;
@@ -99,13 +148,8 @@ export function registerDashboard(ui: Hono<ConsoleEnv>, kit: ConsoleKit): void {
               </small>
             </dd>
           </div>
-          <div>
-            <dt>Open delisting requests</dt>
-            <dd>
-              <a href="/console/delisting">{count(summary.openDelistingRequests)}</a>
-            </dd>
-          </div>
         </dl>
+        <WorkQueues queues={queues} role={c.get('user').role} />
         <section class="card" aria-labelledby="chart-heading">
           <h2 id="chart-heading">The list over the last {rangeLabel[overTime.range]}</h2>
           <nav class="tabs" aria-label="Time window">

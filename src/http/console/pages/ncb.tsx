@@ -1,6 +1,6 @@
 /**
- * The NCB page: the ISPs of its country with the version each last pulled and how far
- * behind it is, and the zone transfers of each key that takes the RPZ as a secondary zone; issuing ISP keys and
+ * The NCB page: its work queue (ISPs stale by time, WOL_ISP_STALE_HOURS), the ISPs of its
+ * country with the version each last pulled, how far behind it is and whether it is stale, and the zone transfers of each key that takes the RPZ as a secondary zone; issuing ISP keys and
  * revoking the keys this NCB issued. The form that issues a key redirects (post/redirect/get);
  * the new key travels in the sealed one-time flash cookie, so it is shown on the one page the
  * redirect lands on and a reload issues nothing and shows nothing. Revoking asks first.
@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { credentialInput } from '../../../schemas/credentials.ts';
 import { issueCredential, revokeCredential, visibleCredentials } from '../../../services/credentials.ts';
 import { ncbIspStatus } from '../../../services/distribution.ts';
+import { ispStaleBefore, isStale } from '../../../services/work-queues.ts';
 import type { ConsoleEnv, ConsoleKit } from '../env.ts';
 import { notFoundPage } from '../failures.tsx';
 import { redirectFailure, redirectWith } from '../flash.ts';
@@ -40,6 +41,8 @@ export function registerNcb(ui: Hono<ConsoleEnv>, kit: ConsoleKit): void {
       visibleCredentials(deps, { caller: userCaller(c), input: { limit: KEYS_SHOWN } }),
     ]);
     const ispName = new Map(status.items.map((i) => [i.organisationId, i.name]));
+    const staleBefore = ispStaleBefore(deps);
+    const stale = status.items.filter((isp) => isStale(isp.lastPulledAt, staleBefore)).length;
     const transfers = status.items.flatMap((isp) => isp.zoneTransfers.map((t) => ({ isp: isp.name, t })));
     return page(
       c,
@@ -56,10 +59,23 @@ export function registerNcb(ui: Hono<ConsoleEnv>, kit: ConsoleKit): void {
             <code class="token">{issued.token}</code>
           </section>
         )}
+        <section class="card" aria-labelledby="queues-heading">
+          <h2 id="queues-heading">Work queue</h2>
+          <dl class="stats">
+            <div>
+              <dt>Stale ISPs</dt>
+              <dd>
+                <a href="#status">{count(stale)}</a>
+                <small>{`no pull for ${deps.config.WOL_ISP_STALE_HOURS} h or more`}</small>
+              </dd>
+            </div>
+          </dl>
+        </section>
         <section class="card" aria-labelledby="status">
           <h2 id="status">Pull status</h2>
           <p class="hint">
-            The newest version is {status.latestVersion === null ? 'not built yet' : `v${status.latestVersion}`}.
+            The newest version is {status.latestVersion === null ? 'not built yet' : `v${status.latestVersion}`}. An ISP
+            that has not pulled for {deps.config.WOL_ISP_STALE_HOURS} hours is marked stale.
           </p>
           {status.items.length === 0 ? (
             <p class="muted">No ISP organisation is registered in your country; an admin creates them.</p>
@@ -89,6 +105,12 @@ export function registerNcb(ui: Hono<ConsoleEnv>, kit: ConsoleKit): void {
                     </td>
                     <td>
                       <When at={isp.lastPulledAt} />
+                      {isStale(isp.lastPulledAt, staleBefore) && (
+                        <>
+                          {' '}
+                          <Badge kind="fail">stale</Badge>
+                        </>
+                      )}
                     </td>
                     <td>{behind(isp.versionsBehind)}</td>
                   </tr>

@@ -106,3 +106,17 @@ export function VersionLink(props: { version: number | null | undefined }) {
   if (props.version === null || props.version === undefined) return <span class="muted">—</span>;
   return <a href={`/console/versions/${props.version}`}>v{props.version}</a>;
 }
+
+/** A keyset list's pager: back to the first page once past it, and on to the next (its link sealed by the caller). */
+export function Pager(props: { first: string | null; next: string | null }) {
+  return (
+    <nav class="pager" aria-label="Pages">
+      {props.first && <a href={props.first}>First page</a>}
+      {props.next && (
+        <a href={props.next} rel="next">
+          Next page
+        </a>
+      )}
+    </nav>
+  );
+}

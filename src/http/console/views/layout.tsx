@@ -12,13 +12,23 @@ import type { ConsoleEnv } from '../env.ts';
 import { cssPath } from '../style.ts';
 import { CsrfField } from './components.tsx';
 
-export type NavId = 'dashboard' | 'domains' | 'confirmation' | 'builds' | 'delisting' | 'audit' | 'ncb' | 'ncbs';
+export type NavId =
+  | 'dashboard'
+  | 'domains'
+  | 'confirmation'
+  | 'recheck'
+  | 'builds'
+  | 'delisting'
+  | 'audit'
+  | 'ncb'
+  | 'ncbs';
 
 const navigation: Record<'staff' | 'ncb', { id: NavId; href: string; label: string }[]> = {
   staff: [
     { id: 'dashboard', href: '/console', label: 'Dashboard' },
     { id: 'domains', href: '/console/domains', label: 'Domains' },
     { id: 'confirmation', href: '/console/confirmation-queue', label: 'Confirmation queue' },
+    { id: 'recheck', href: '/console/recheck-queue', label: 'Re-check queue' },
     { id: 'builds', href: '/console/builds', label: 'Builds' },
     { id: 'delisting', href: '/console/delisting', label: 'Delisting requests' },
     { id: 'audit', href: '/console/audit', label: 'Audit' },
