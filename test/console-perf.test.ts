@@ -193,6 +193,7 @@ describe(`console page timings on ${databaseName} with ${DOMAINS.toLocaleString(
     const auditByDomain = (await analyst.post('/console/audit', { domain: excluded!.list_key })).location!;
     await analyst.get('/console/audit');
     const auditByDay = (await analyst.post('/console/audit', { from: ctx.now().toISOString().slice(0, 10) })).location!;
+    const auditOlder = /href="([^"]+)" rel="next">/.exec((await analyst.get('/console/audit')).html)![1]!;
     const pages: [ConsoleClient, string, string?][] = [
       [analyst, '/console'],
       [analyst, '/console?range=24h'],
@@ -226,6 +227,7 @@ describe(`console page timings on ${databaseName} with ${DOMAINS.toLocaleString(
       [analyst, '/console/audit'],
       [analyst, auditByDomain],
       [analyst, auditByDay],
+      [analyst, auditOlder.replaceAll('&amp;', '&'), 'audit, page 2'],
       [ncb, '/console/ncb'],
       [analyst, '/console/recheck-queue'],
       [analyst, recheckNext.replaceAll('&amp;', '&')],

@@ -3,8 +3,10 @@
  * answer on a small list. The browser-driven walk is console-e2e.test.ts; timings on a
  * large list are console-perf.test.ts.
  */
+import { sql } from 'drizzle-orm';
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { queryRows } from '../src/db/database.ts';
 import { issueSession } from '../src/http/console/session.ts';
 import { type Actors, createActors, ok } from './support/actors.ts';
 import { ConsoleClient } from './support/console.ts';
@@ -440,6 +442,50 @@ describe(`the domains table on ${databaseName}`, () => {
     expect((await ctx.call('GET', '/v1/domains?sort=lastSeen&cursor=tbl-a.example', { token: a.analyst })).status).toBe(
       400,
     );
+  });
+});
+
+describe(`counts on the other lists on ${databaseName}`, () => {
+  const countOf = async (query: ReturnType<typeof sql>) =>
+    Number((await queryRows<{ n: number | string }>(ctx.deps.db, query))[0]!.n);
+  beforeAll(async () => {
+    await ctx.call('POST', '/v1/delisting-requests', {
+      body: { domain: 'listed-two.example', contact: 'owner@listed-two.example', statement: 'Please review this.' },
+    });
+    // Two decisions on a key nobody reported, which leave it as it was.
+    const body = { reason: 'counted in the audit' };
+    await ok(ctx.call('POST', '/v1/domains/audit-count.example/exclusion', { token: a.analyst, body }));
+    await ok(ctx.call('DELETE', '/v1/domains/audit-count.example/exclusion', { token: a.analyst, body }));
+  });
+
+  it('counts the audit entries a filter matches, page after page', async () => {
+    const client = await signedIn(a.analyst);
+    const all = await countOf(sql`select count(*) as n from audit_log`);
+    expect(all).toBeGreaterThan(50);
+    const first = await client.get('/console/audit');
+    expect(first.html).toContain(`Everything recorded 1–50 of ${all.toLocaleString('en')}, newest first`);
+    const older = /<a href="([^"]+)" rel="next">/.exec(first.html)![1]!.replaceAll('&amp;', '&');
+    const second = await client.get(older);
+    expect(second.html).toContain(`Everything recorded 51–${Math.min(100, all)} of ${all.toLocaleString('en')}`);
+    const byDomain = await client.follow(await client.post('/console/audit', { domain: 'audit-count.example' }));
+    const about = await countOf(
+      sql`select count(*) as n from audit_log where subject = 'domain:audit-count.example' or detail ->> 'listKey' = 'audit-count.example'`,
+    );
+    expect(about).toBe(2);
+    expect(byDomain.html).toContain(`Matching entries 1–${about} of ${about}, newest first`);
+  });
+
+  it('counts the delisting requests of each state on its tab', async () => {
+    const client = await signedIn(a.analyst);
+    const html = (await client.get('/console/delisting')).html;
+    for (const [state, label] of [
+      ['open', 'Open'],
+      ['accepted', 'Accepted'],
+      ['rejected', 'Rejected'],
+    ] as const) {
+      const n = await countOf(sql`select count(*) as n from delisting_requests where state = ${state}`);
+      expect(html).toMatch(new RegExp(`>${label} \\(${n}\\)</a>`));
+    }
   });
 });
 

@@ -3,7 +3,7 @@
  * person, domain and date, with people named by their credential's label, role and
  * organisation. Read-only and paged by id, newest first.
  */
-import { auditedPeople, listAudit, peopleByIds } from '../db/repositories/audit.ts';
+import { auditedPeople, countAudit, listAudit, peopleByIds } from '../db/repositories/audit.ts';
 import type { Deps } from '../deps.ts';
 import { resolveListKey } from './domains.ts';
 import { pageOf } from './paging.ts';
@@ -24,18 +24,19 @@ const dayEnd = (day: string) => new Date(`${day}T23:59:59.999Z`);
 
 export async function browseAudit(deps: Deps, query: AuditQuery) {
   const listKey = query.domain ? (await resolveListKey(deps, query.domain)).listKey : undefined;
-  const rows = await listAudit(deps.db, {
+  const filter = {
     actor: query.actor,
     listKey,
     from: query.from ? dayStart(query.from) : undefined,
     to: query.to ? dayEnd(query.to) : undefined,
-    before: query.before,
-    limit: query.limit + 1,
-  });
+  };
+  const rows = await listAudit(deps.db, { ...filter, before: query.before, limit: query.limit + 1 });
   const { items, next } = pageOf(rows, query.limit, (last) => last.id);
+  const total = await countAudit(deps.db, filter);
   const people = await peopleByIds(deps.db, [...new Set(items.flatMap((r) => (r.actor === null ? [] : [r.actor])))]);
   return {
     listKey,
+    total,
     items: items.map((r) => ({ ...r, person: r.actor === null ? null : (people.get(r.actor) ?? null) })),
     nextBefore: next,
   };

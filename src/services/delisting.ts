@@ -9,6 +9,7 @@ import type { DelistingState } from '../core/vocabulary.ts';
 import { inTransaction } from '../db/database.ts';
 import { recordAudit } from '../db/repositories/audit.ts';
 import {
+  countDelistingRequests,
   decideDelistingRequest,
   exclusionInForce,
   getDelistingRequest,
@@ -57,6 +58,9 @@ export async function requestDelisting(
   });
   return { id: row.id, status: 'received' as const, message: DELISTING_RECEIVED };
 }
+
+/** How many requests each state holds. */
+export const delistingCounts = (deps: Deps) => countDelistingRequests(deps.db);
 
 export async function browseDelistingRequests(
   deps: Deps,

@@ -65,6 +65,15 @@ export async function listDelistingRequests(
     .limit(filter.limit);
 }
 
+/** How many requests are in each state (along delisting_requests_state), for the page's tabs. */
+export async function countDelistingRequests(db: Db): Promise<Map<DelistingRow['state'], number>> {
+  const rows = await queryRows<{ state: DelistingRow['state']; n: number | string }>(
+    db,
+    sql`select state, count(*) as n from ${delistingRequests} group by state`,
+  );
+  return new Map(rows.map((r) => [r.state, Number(r.n)]));
+}
+
 export async function countOpenDelistingRequests(db: Db): Promise<number> {
   const [row] = await queryRows<{ n: number | string }>(
     db,

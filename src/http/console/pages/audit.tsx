@@ -11,6 +11,7 @@ import { requireUser } from '../guard.tsx';
 import { withQuery } from '../refs.ts';
 import { DomainLink, Person, VersionLink, When } from '../views/components.tsx';
 import { page } from '../views/layout.tsx';
+import { pageRange } from '../views/page-range.ts';
 
 const PAGE_SIZE = 50;
 const day = z
@@ -63,6 +64,8 @@ export function registerAudit(ui: Hono<ConsoleEnv>, kit: ConsoleKit): void {
       browseAudit(deps, { ...filter, before: id.parse(sealed.before), limit: PAGE_SIZE }).catch(() => null),
       auditPeople(deps),
     ]);
+    // The position of the page's first entry, carried in the sealed query of the link to it.
+    const first = (sealed.before && id.parse(sealed.at)) || 1;
     const values = { ...filter, actor: filter.actor === undefined ? undefined : String(filter.actor) };
     return page(
       c,
@@ -108,8 +111,8 @@ export function registerAudit(ui: Hono<ConsoleEnv>, kit: ConsoleKit): void {
           <div class="scroll">
             <table>
               <caption>
-                {filter.actor || filter.domain || filter.from || filter.to ? 'Matching entries' : 'Everything recorded'}
-                , newest first
+                {filter.actor || filter.domain || filter.from || filter.to ? 'Matching entries' : 'Everything recorded'}{' '}
+                {pageRange(first, result.items.length, result.total)}, newest first
                 {result.listKey && (
                   <>
                     {' '}
@@ -149,7 +152,14 @@ export function registerAudit(ui: Hono<ConsoleEnv>, kit: ConsoleKit): void {
         <nav class="pager" aria-label="Pages">
           {sealed.before && <a href={withQuery(refs, '/console/audit', values)}>Newest entries</a>}
           {result?.nextBefore && (
-            <a href={withQuery(refs, '/console/audit', { ...values, before: String(result.nextBefore) })} rel="next">
+            <a
+              href={withQuery(refs, '/console/audit', {
+                ...values,
+                before: String(result.nextBefore),
+                at: String(first + result.items.length),
+              })}
+              rel="next"
+            >
               Older entries
             </a>
           )}

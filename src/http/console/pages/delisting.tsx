@@ -7,7 +7,7 @@ import type { Context, Hono } from 'hono';
 import { z } from 'zod';
 import { type DelistingState, delistingStates } from '../../../core/vocabulary.ts';
 import { delistingDecision } from '../../../schemas/domains.ts';
-import { browseDelistingRequests, decideDelisting } from '../../../services/delisting.ts';
+import { browseDelistingRequests, decideDelisting, delistingCounts } from '../../../services/delisting.ts';
 import type { ConsoleEnv, ConsoleKit } from '../env.ts';
 import { notFoundPage } from '../failures.tsx';
 import { redirectFailure } from '../flash.ts';
@@ -15,6 +15,7 @@ import { requireUser, userCaller } from '../guard.tsx';
 import {
   Badge,
   CsrfField,
+  count,
   DomainLink,
   FieldError,
   formState,
@@ -37,6 +38,7 @@ export function registerDelisting(ui: Hono<ConsoleEnv>, kit: ConsoleKit): void {
       ? (requested as DelistingState)
       : 'open';
     const { items } = await browseDelistingRequests(deps, { state, limit: PAGE_SIZE });
+    const counts = await delistingCounts(deps);
     return page(
       c,
       { title: `Delisting requests: ${state}`, current: 'delisting' },
@@ -47,7 +49,7 @@ export function registerDelisting(ui: Hono<ConsoleEnv>, kit: ConsoleKit): void {
             {delistingStates.map((tab) => (
               <li>
                 <a href={`/console/delisting?state=${tab}`} aria-current={tab === state ? 'page' : undefined}>
-                  {tabLabel[tab]}
+                  {`${tabLabel[tab]} (${count(counts.get(tab) ?? 0)})`}
                 </a>
               </li>
             ))}
@@ -56,7 +58,7 @@ export function registerDelisting(ui: Hono<ConsoleEnv>, kit: ConsoleKit): void {
         {items.length === 0 && <p class="muted">No {state} requests.</p>}
         {items.length === PAGE_SIZE && (
           <p class="hint">
-            Showing the {state === 'open' ? 'oldest' : 'newest'} {PAGE_SIZE}.
+            Showing the {state === 'open' ? 'oldest' : 'newest'} {PAGE_SIZE} of {count(counts.get(state) ?? 0)}.
           </p>
         )}
         {items.map((r) => (

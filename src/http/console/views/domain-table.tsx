@@ -7,6 +7,7 @@ import type { DomainSort } from '../../../core/domain-state.ts';
 import type { DomainPage } from '../../../schemas/domains.ts';
 import type { ConsoleRefs } from '../refs.ts';
 import { Badge, count, DomainLink, VersionLink, When } from './components.tsx';
+import { pageRange } from './page-range.ts';
 
 export type SortOrder = 'asc' | 'desc';
 
@@ -53,12 +54,11 @@ function SortHeader(props: TableProps & { column: DomainSort; label: string; cla
 
 export function DomainTable(props: TableProps) {
   const { result, refs } = props;
-  const to = props.from + result.items.length - 1;
   return (
     <div class="scroll">
       <table>
         <caption>
-          {`Domains ${count(props.from)}–${count(to)} of ${count(result.total)}`}
+          {`Domains ${pageRange(props.from, result.items.length, result.total)}`}
           {props.scope}
           {`, ${orderWords[props.sort][props.order]}`}
           {props.sort !== 'name' && <span class="muted"> (order as of the last build)</span>}
