@@ -475,6 +475,15 @@ describe(`counts on the other lists on ${databaseName}`, () => {
     expect(byDomain.html).toContain(`Matching entries 1–${about} of ${about}, newest first`);
   });
 
+  it('counts the build runs and the versions', async () => {
+    const client = await signedIn(a.analyst);
+    const html = (await client.get('/console/builds')).html;
+    const runs = await countOf(sql`select count(*) as n from build_runs`);
+    const versions = await countOf(sql`select max(version) as n from snapshots`);
+    expect(html).toContain(`<caption>Runs 1–${Math.min(50, runs)} of ${runs}, newest first</caption>`);
+    expect(html).toContain(`<caption>Versions 1–${Math.min(50, versions)} of ${versions}, newest first</caption>`);
+  });
+
   it('counts the delisting requests of each state on its tab', async () => {
     const client = await signedIn(a.analyst);
     const html = (await client.get('/console/delisting')).html;

@@ -4,7 +4,7 @@
  */
 import { readManifest } from '../core/manifest.ts';
 import { bucketsOf, listPerBucket, type Range, runsPerBucket } from '../core/time-series.ts';
-import { buildRunsSince, recentBuildRuns } from '../db/repositories/builds.ts';
+import { buildRunsSince, countBuildRuns, recentBuildRuns } from '../db/repositories/builds.ts';
 import { countOpenDelistingRequests } from '../db/repositories/decisions.ts';
 import {
   TIME_TO_LISTING_BUCKETS,
@@ -78,12 +78,15 @@ export const timeToListingOf = (deps: Deps, version: number): Promise<TimeToList
 
 /** The newest build runs, and versions newest first, paged by version (`before`). */
 export async function buildHistory(deps: Deps, query: { limit: number; before?: number | undefined }) {
-  const [runs, versions] = await Promise.all([
+  const [runs, runCount, versions, latest] = await Promise.all([
     recentBuildRuns(deps.db, query.limit),
+    countBuildRuns(deps.db),
     recentSnapshots(deps.db, query.limit + 1, query.before),
+    latestSnapshot(deps.db),
   ]);
   const { items, next } = pageOf(versions, query.limit, (last) => last.version);
-  return { runs, versions: items, nextBefore: next };
+  // Versions are numbered without gaps from 1, so the newest is also how many there are.
+  return { runs, runCount, versions: items, versionCount: latest?.version ?? 0, nextBefore: next };
 }
 
 /**

@@ -35,6 +35,12 @@ export async function recentBuildRuns(db: Db, limit: number): Promise<BuildRunRo
   return db.select().from(buildRuns).orderBy(desc(buildRuns.id)).limit(limit);
 }
 
+/** How many runs are recorded, for the builds page's count. */
+export async function countBuildRuns(db: Db): Promise<number> {
+  const [row] = await queryRows<{ n: number | string }>(db, sql`select count(*) as n from ${buildRuns}`);
+  return Number(row?.n ?? 0);
+}
+
 /** For monitoring: the newest version, its entry count, and when the last successful build ended. */
 export async function listStatus(db: Db): Promise<{ version: number; entryCount: number; lastSuccessAt: Date | null }> {
   const [row] = await queryRows<{ version: number | null; entry_count: number | null; last_success: string | null }>(

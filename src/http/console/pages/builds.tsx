@@ -12,6 +12,7 @@ import { redirectWith } from '../flash.ts';
 import { requireUser, userCaller } from '../guard.tsx';
 import { Badge, CsrfField, count, duration, VersionLink, When } from '../views/components.tsx';
 import { page } from '../views/layout.tsx';
+import { pageRange } from '../views/page-range.ts';
 
 const PAGE_SIZE = 50;
 const before = z.coerce.number().int().min(1).max(2_147_483_647).optional().catch(undefined);
@@ -39,6 +40,7 @@ export function registerBuilds(ui: Hono<ConsoleEnv>, kit: ConsoleKit): void {
             <p class="muted">No build has run yet.</p>
           ) : (
             <table>
+              <caption>{`Runs ${pageRange(1, history.runs.length, history.runCount)}, newest first`}</caption>
               <thead>
                 <tr>
                   <th scope="col">Started</th>
@@ -85,6 +87,13 @@ export function registerBuilds(ui: Hono<ConsoleEnv>, kit: ConsoleKit): void {
             <p class="muted">No version yet.</p>
           ) : (
             <table>
+              <caption>
+                {`Versions ${pageRange(
+                  history.versionCount - history.versions[0]!.version + 1,
+                  history.versions.length,
+                  history.versionCount,
+                )}, newest first`}
+              </caption>
               <thead>
                 <tr>
                   <th scope="col">Version</th>
