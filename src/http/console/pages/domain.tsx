@@ -19,6 +19,7 @@ import { redirectFailure } from '../flash.ts';
 import { requireUser, userCaller } from '../guard.tsx';
 import {
   Badge,
+  CodeNames,
   CsrfField,
   type FormState,
   formState,
@@ -56,22 +57,16 @@ const onlineWithinDays = (d: Explanation) =>
 function Verdict(props: { d: Explanation }) {
   const { evaluation } = props.d;
   const { own, becauseOffline } = failures(evaluation);
-  const names = (list: string[]) =>
-    list.map((name, i) => (
-      <>
-        {i > 0 && ', '}
-        <code>{name}</code>
-      </>
-    ));
   return evaluation.included ? (
     <p>Meets every criterion of criteria version {evaluation.criteriaVersion}.</p>
   ) : (
     <p>
-      <strong>Not included</strong> under criteria version {evaluation.criteriaVersion}: it fails {names(own)}
+      <strong>Not included</strong> under criteria version {evaluation.criteriaVersion}: it fails{' '}
+      <CodeNames names={own} />
       {becauseOffline.length > 0 && (
         <>
-          ; {names(becauseOffline)} {becauseOffline.length === 1 ? 'fails' : 'fail'} only because reports are observed
-          offline
+          ; <CodeNames names={becauseOffline} /> {becauseOffline.length === 1 ? 'fails' : 'fail'} only because reports
+          are observed offline
         </>
       )}
       .

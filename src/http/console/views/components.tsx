@@ -120,3 +120,17 @@ export function Pager(props: { first: string | null; next: string | null }) {
     </nav>
   );
 }
+
+/** Names the criteria or the code use (criteria, fields), as code, comma-separated. */
+export function CodeNames(props: { names: readonly string[] }) {
+  return (
+    <>
+      {props.names.map((name, i) => (
+        <>
+          {i > 0 && ', '}
+          <code>{name}</code>
+        </>
+      ))}
+    </>
+  );
+}

@@ -6,7 +6,7 @@
 import type { DomainSort } from '../../../core/domain-state.ts';
 import type { DomainPage } from '../../../schemas/domains.ts';
 import type { ConsoleRefs } from '../refs.ts';
-import { Badge, count, DomainLink, VersionLink, When } from './components.tsx';
+import { Badge, CodeNames, count, DomainLink, VersionLink, When } from './components.tsx';
 import { pageRange } from './page-range.ts';
 
 export type SortOrder = 'asc' | 'desc';
@@ -92,18 +92,7 @@ export function DomainTable(props: TableProps) {
               <td>
                 <When at={d.lastSeen} empty="never" />
               </td>
-              <td>
-                {d.failing.length === 0 ? (
-                  <span class="muted">nothing</span>
-                ) : (
-                  d.failing.map((name, i) => (
-                    <>
-                      {i > 0 && ', '}
-                      <code>{name}</code>
-                    </>
-                  ))
-                )}
-              </td>
+              <td>{d.failing.length === 0 ? <span class="muted">nothing</span> : <CodeNames names={d.failing} />}</td>
             </tr>
           ))}
         </tbody>
