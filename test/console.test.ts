@@ -422,6 +422,31 @@ describe(`the domains table on ${databaseName}`, () => {
     expect(order(most.html)).toEqual(['tbl-c.example', 'tbl-a.example', 'tbl-b.example']);
   });
 
+  it('pages the console across a sort, counting on from the first page', async () => {
+    // 55 candidates, each confirmed by one organisation a day apart: more than the page's 50.
+    for (let i = 0; i < 55; i++)
+      await report(ctx, a, `http://tblp-${String(i).padStart(2, '0')}.example/`, { from: [a.reporterA], daysAgo: i });
+    await build(ctx, a);
+    const client = await signedIn(a.analyst);
+    const byName = await client.search('tblp-');
+    const header = (html: string) => /<a href="([^"]+)">Last seen/.exec(html)![1]!;
+    const newest = await client.get(header(byName.html));
+    expect(newest.html).toContain('Domains 1–50 of 55, starting with tblp-, by last seen, newest first');
+    const next = /href="([^"]+)" rel="next">Next page/.exec(newest.html)![1]!.replaceAll('&amp;', '&');
+    expect(next).toMatch(/^\/console\/domains\?s=[\w-]+$/);
+    const second = await client.get(next);
+    expect(second.html).toContain('Domains 51–55 of 55, starting with tblp-, by last seen, newest first');
+    const keys = [...second.html.matchAll(/<code>(tblp-\d+\.example)<\/code>/g)].map((m) => m[1]);
+    expect(keys).toEqual([
+      'tblp-50.example',
+      'tblp-51.example',
+      'tblp-52.example',
+      'tblp-53.example',
+      'tblp-54.example',
+    ]);
+    expect(second.html).not.toContain('rel="next"');
+  });
+
   it('pages across a sort with cursors that carry its keys', async () => {
     for (const query of ['&sort=confirmations&order=desc', '&sort=lastSeen', '&order=desc']) {
       const seen: string[] = [];
