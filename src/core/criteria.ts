@@ -53,6 +53,21 @@ export interface Evidence {
   ifOnline?: Omit<Evidence, 'ifOnline'> | undefined;
 }
 
+/** The evidence of a key nobody has reported (an exclusion or policy may still name it). */
+export const noEvidence = (listKey: string, excluded: boolean): Evidence => ({
+  listKey,
+  reports: 0,
+  offlineReports: 0,
+  confirmedAssessments: 0,
+  qualifyingCountries: 0,
+  qualifyingOrganisations: 0,
+  anyRealChild: false,
+  youngestApparentAge: null,
+  highestSeverity: null,
+  latestOnlineAt: null,
+  excluded,
+});
+
 export interface CriterionResult {
   name: string;
   required: string | number | boolean;

@@ -37,7 +37,7 @@ import type { BuildRequest, BuildResult, BuildTrigger } from './build-request.ts
 import type { Call } from './caller.ts';
 import { recordCandidates } from './confirmation-queue.ts';
 import { activeCriteria } from './criteria.ts';
-import { recordFigures } from './domains.ts';
+import { recordFigures } from './domain-list.ts';
 import { activeSigningKey } from './keys.ts';
 import { type NationalList, nationalList } from './national-list.ts';
 import { notifyNewVersion } from './notifications.ts';

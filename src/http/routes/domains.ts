@@ -11,7 +11,8 @@ import {
   policyInput,
   reasonInput,
 } from '../../schemas/domains.ts';
-import { excludeDomain, explainDomain, listDomains, restoreDomain, setDomainPolicy } from '../../services/domains.ts';
+import { listDomains } from '../../services/domain-list.ts';
+import { excludeDomain, explainDomain, restoreDomain, setDomainPolicy } from '../../services/domains.ts';
 import { callerOf, requireRoles } from '../auth.ts';
 import type { App } from '../env.ts';
 import { jsonBody, jsonContent, problems } from '../openapi.ts';
