@@ -538,6 +538,7 @@ describe(`console pages on ${databaseName}`, () => {
       ['/console/domains', 'listed-one.example'],
       ['/console/confirmation-queue', 'candidate.example'],
       ['/console/confirmation-queue', 'one more country'],
+      ['/console/confirmation-queue', '<caption>Waiting for a confirmation, 1–50 of '],
       ['/console/builds', 'Recent runs'],
       ['/console/versions/1', 'Signature key id'],
       ['/console/delisting', 'Delisting requests'],
@@ -922,6 +923,7 @@ describe(`work queues on ${databaseName}`, () => {
     expect(recheck.html).toContain('recheck-due.example');
     expect(recheck.html).toContain('aria-current="page">Re-check queue</a>');
     expect(recheck.html).toContain(`${live.total} in all`);
+    expect(recheck.html).toContain(`<caption>Due for a re-check, 1–${live.total} of ${live.total}</caption>`);
     const pending = await analyst.get('/console/pending-exclusions');
     expect(pending.html).toContain('listed-two.example');
     expect(pending.html).toContain('removes it from the list');

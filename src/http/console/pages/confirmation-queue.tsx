@@ -7,6 +7,7 @@ import { requireUser, userCaller } from '../guard.tsx';
 import { withQuery } from '../refs.ts';
 import { count, DomainLink, Pager, When } from '../views/components.tsx';
 import { page } from '../views/layout.tsx';
+import { pageRange } from '../views/page-range.ts';
 
 const PAGE_SIZE = 50;
 
@@ -14,9 +15,12 @@ export function registerConfirmationQueue(ui: Hono<ConsoleEnv>, kit: ConsoleKit)
   ui.get('/confirmation-queue', requireUser(kit, 'analyst', 'admin'), async (c) => {
     // A cursor this service did not give is dropped: the page starts from the top.
     // The cursor names a domain, so it travels sealed (refs.ts).
-    const after = kit.refs.openQuery(c.req.query('s')).after;
+    const sealed = kit.refs.openQuery(c.req.query('s'));
+    const after = sealed.after;
     const parsed = confirmationQueueQuery.safeParse({ cursor: after || undefined, limit: PAGE_SIZE });
     const query = parsed.success ? parsed.data : { limit: PAGE_SIZE };
+    // The position travels with the cursor, as on the domains page: a keyset page does not know it otherwise.
+    const from = (query.cursor && Number(sealed.from)) || 1;
     const result = await confirmationQueue(kit.deps, { caller: userCaller(c), input: query });
     return page(
       c,
@@ -43,7 +47,7 @@ export function registerConfirmationQueue(ui: Hono<ConsoleEnv>, kit: ConsoleKit)
         ) : (
           <div class="scroll">
             <table>
-              <caption>Waiting for a confirmation</caption>
+              <caption>{`Waiting for a confirmation, ${pageRange(from, result.items.length, result.total)}`}</caption>
               <thead>
                 <tr>
                   <th scope="col">Domain</th>
@@ -76,7 +80,12 @@ export function registerConfirmationQueue(ui: Hono<ConsoleEnv>, kit: ConsoleKit)
         <Pager
           first={query.cursor ? '/console/confirmation-queue' : null}
           next={
-            result.nextCursor ? withQuery(kit.refs, '/console/confirmation-queue', { after: result.nextCursor }) : null
+            result.nextCursor
+              ? withQuery(kit.refs, '/console/confirmation-queue', {
+                  after: result.nextCursor,
+                  from: String(from + result.items.length),
+                })
+              : null
           }
         />
       </>,

@@ -11,15 +11,19 @@ import { requireUser } from '../guard.tsx';
 import { withQuery } from '../refs.ts';
 import { Badge, count, DomainLink, Pager, VersionLink, When } from '../views/components.tsx';
 import { page } from '../views/layout.tsx';
+import { pageRange } from '../views/page-range.ts';
 
 const PAGE_SIZE = 50;
 
 export function registerRecheckQueue(ui: Hono<ConsoleEnv>, kit: ConsoleKit): void {
   ui.get('/recheck-queue', requireUser(kit, 'analyst', 'admin'), async (c) => {
     // The cursor names a domain, so it travels sealed (refs.ts); one this service did not give starts from the top.
-    const after = kit.refs.openQuery(c.req.query('s')).after;
+    const sealed = kit.refs.openQuery(c.req.query('s'));
+    const after = sealed.after;
     const parsed = reviewQueueQuery.safeParse({ cursor: after || undefined, limit: PAGE_SIZE });
     const query = parsed.success ? parsed.data : { limit: PAGE_SIZE };
+    // The position travels with the cursor, as on the domains page: a keyset page does not know it otherwise.
+    const from = (query.cursor && Number(sealed.from)) || 1;
     const result = await recordedReviewQueue(kit.deps, query);
     return page(
       c,
@@ -46,7 +50,7 @@ export function registerRecheckQueue(ui: Hono<ConsoleEnv>, kit: ConsoleKit): voi
         ) : (
           <div class="scroll">
             <table>
-              <caption>Due for a re-check</caption>
+              <caption>{`Due for a re-check, ${pageRange(from, result.items.length, result.total)}`}</caption>
               <thead>
                 <tr>
                   <th scope="col">Domain</th>
@@ -102,7 +106,14 @@ export function registerRecheckQueue(ui: Hono<ConsoleEnv>, kit: ConsoleKit): voi
         )}
         <Pager
           first={query.cursor ? '/console/recheck-queue' : null}
-          next={result.nextCursor ? withQuery(kit.refs, '/console/recheck-queue', { after: result.nextCursor }) : null}
+          next={
+            result.nextCursor
+              ? withQuery(kit.refs, '/console/recheck-queue', {
+                  after: result.nextCursor,
+                  from: String(from + result.items.length),
+                })
+              : null
+          }
         />
       </>,
     );
