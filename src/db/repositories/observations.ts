@@ -14,7 +14,8 @@ const CHUNK = 1000;
 /**
  * The latest observation (alias `o`: report_id, online, observed_at) of each report that
  * `where` selects: the newest observed, the later recorded on a tie. The evidence aggregate
- * reads it for a set of reports, the re-check queue per report (`o.report_id = r.id`, laterally).
+ * reads it for a set of reports, as does the re-check queue for every listing; the queue's page
+ * reads it per report of its few keys (`o.report_id = r.id`, laterally).
  */
 export const latestObservations = (where: SQL): SQL => sql`
   select distinct on (o.report_id) o.report_id, o.online, o.observed_at

@@ -30,12 +30,21 @@ export interface QueueRow {
   confirmedMicros: string;
 }
 
-/** Counted reports of the open listings: the latest observation of each, if any, is online. */
+/**
+ * Counted reports of the open listings: the latest observation of each, if any, is online. For a
+ * few keys (a page's) each report's observation is one index probe; for every listing (the whole
+ * queue) they are read in one pass, as the evidence aggregate reads them: a probe per report made
+ * the build's record of the queue ~2.7x slower at 50,000 reports.
+ */
 const countedReports = (listKeys?: SQL) => sql`
   select r.id, r.list_key, r.organisation_id, r.url_canonical, lo.observed_at as online_observed_at
   from listings l
   join reports r on r.list_key = l.list_key
-  left join lateral (${latestObservations(sql`o.report_id = r.id`)}) lo on true
+  ${
+    listKeys
+      ? sql`left join lateral (${latestObservations(sql`o.report_id = r.id`)}) lo on true`
+      : sql`left join (${latestObservations(sql`true`)}) lo on lo.report_id = r.id`
+  }
   where l.removed_version is null and coalesce(lo.online, true)
   ${listKeys ? sql`and l.list_key = any(${listKeys})` : sql``}`;
 
