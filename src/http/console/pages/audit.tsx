@@ -11,7 +11,7 @@ import { requireUser } from '../guard.tsx';
 import { withQuery } from '../refs.ts';
 import { DomainLink, Person, VersionLink, When } from '../views/components.tsx';
 import { page } from '../views/layout.tsx';
-import { pageRange } from '../views/page-range.ts';
+import { pageRange, pageStart } from '../views/page-range.ts';
 
 const PAGE_SIZE = 50;
 const day = z
@@ -64,8 +64,7 @@ export function registerAudit(ui: Hono<ConsoleEnv>, kit: ConsoleKit): void {
       browseAudit(deps, { ...filter, before: id.parse(sealed.before), limit: PAGE_SIZE }).catch(() => null),
       auditPeople(deps),
     ]);
-    // The position of the page's first entry, carried in the sealed query of the link to it.
-    const first = (sealed.before && id.parse(sealed.at)) || 1;
+    const first = pageStart(sealed.at, sealed.before);
     const values = { ...filter, actor: filter.actor === undefined ? undefined : String(filter.actor) };
     return page(
       c,

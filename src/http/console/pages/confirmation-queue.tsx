@@ -4,10 +4,9 @@ import { confirmationQueueQuery } from '../../../schemas/confirmation-queue.ts';
 import { confirmationQueue } from '../../../services/confirmation-queue.ts';
 import type { ConsoleEnv, ConsoleKit } from '../env.ts';
 import { requireUser, userCaller } from '../guard.tsx';
-import { withQuery } from '../refs.ts';
-import { count, DomainLink, Pager, When } from '../views/components.tsx';
+import { count, DomainLink, KeysetPager, When } from '../views/components.tsx';
 import { page } from '../views/layout.tsx';
-import { pageRange } from '../views/page-range.ts';
+import { pageRange, pageStart } from '../views/page-range.ts';
 
 const PAGE_SIZE = 50;
 
@@ -16,11 +15,9 @@ export function registerConfirmationQueue(ui: Hono<ConsoleEnv>, kit: ConsoleKit)
     // A cursor this service did not give is dropped: the page starts from the top.
     // The cursor names a domain, so it travels sealed (refs.ts).
     const sealed = kit.refs.openQuery(c.req.query('s'));
-    const after = sealed.after;
-    const parsed = confirmationQueueQuery.safeParse({ cursor: after || undefined, limit: PAGE_SIZE });
+    const parsed = confirmationQueueQuery.safeParse({ cursor: sealed.after || undefined, limit: PAGE_SIZE });
     const query = parsed.success ? parsed.data : { limit: PAGE_SIZE };
-    // The position travels with the cursor, as on the domains page: a keyset page does not know it otherwise.
-    const from = (query.cursor && Number(sealed.from)) || 1;
+    const from = pageStart(sealed.from, query.cursor);
     const result = await confirmationQueue(kit.deps, { caller: userCaller(c), input: query });
     return page(
       c,
@@ -77,16 +74,13 @@ export function registerConfirmationQueue(ui: Hono<ConsoleEnv>, kit: ConsoleKit)
             </table>
           </div>
         )}
-        <Pager
-          first={query.cursor ? '/console/confirmation-queue' : null}
-          next={
-            result.nextCursor
-              ? withQuery(kit.refs, '/console/confirmation-queue', {
-                  after: result.nextCursor,
-                  from: String(from + result.items.length),
-                })
-              : null
-          }
+        <KeysetPager
+          refs={kit.refs}
+          path="/console/confirmation-queue"
+          paged={query.cursor !== undefined}
+          next={result.nextCursor}
+          from={from}
+          shown={result.items.length}
         />
       </>,
     );

@@ -19,6 +19,7 @@ import { withQuery } from '../refs.ts';
 import { Badge, DomainLink, VersionLink } from '../views/components.tsx';
 import { DomainTable, type SortOrder } from '../views/domain-table.tsx';
 import { page } from '../views/layout.tsx';
+import { pageStart } from '../views/page-range.ts';
 
 const PAGE_SIZE = 50;
 /** Rows an export reads per query (the API's largest page). */
@@ -112,7 +113,7 @@ export function registerDomains(ui: Hono<ConsoleEnv>, kit: ConsoleKit): void {
       listDomains(kit.deps, query),
       host ? lookUpDomain(kit.deps, sealed.q!) : undefined,
     ]);
-    const from = (query.cursor && Number(sealed.from)) || 1;
+    const from = pageStart(sealed.from, query.cursor);
     const order = (sort: DomainSort, direction: SortOrder) =>
       sort === 'name' && direction === 'asc' ? {} : { sort, order: direction };
     const link = (after?: string, at?: number) =>

@@ -8,10 +8,9 @@ import { reviewQueueQuery } from '../../../schemas/review.ts';
 import { recordedReviewQueue } from '../../../services/review.ts';
 import type { ConsoleEnv, ConsoleKit } from '../env.ts';
 import { requireUser } from '../guard.tsx';
-import { withQuery } from '../refs.ts';
-import { Badge, count, DomainLink, Pager, VersionLink, When } from '../views/components.tsx';
+import { Badge, count, DomainLink, KeysetPager, VersionLink, When } from '../views/components.tsx';
 import { page } from '../views/layout.tsx';
-import { pageRange } from '../views/page-range.ts';
+import { pageRange, pageStart } from '../views/page-range.ts';
 
 const PAGE_SIZE = 50;
 
@@ -19,11 +18,9 @@ export function registerRecheckQueue(ui: Hono<ConsoleEnv>, kit: ConsoleKit): voi
   ui.get('/recheck-queue', requireUser(kit, 'analyst', 'admin'), async (c) => {
     // The cursor names a domain, so it travels sealed (refs.ts); one this service did not give starts from the top.
     const sealed = kit.refs.openQuery(c.req.query('s'));
-    const after = sealed.after;
-    const parsed = reviewQueueQuery.safeParse({ cursor: after || undefined, limit: PAGE_SIZE });
+    const parsed = reviewQueueQuery.safeParse({ cursor: sealed.after || undefined, limit: PAGE_SIZE });
     const query = parsed.success ? parsed.data : { limit: PAGE_SIZE };
-    // The position travels with the cursor, as on the domains page: a keyset page does not know it otherwise.
-    const from = (query.cursor && Number(sealed.from)) || 1;
+    const from = pageStart(sealed.from, query.cursor);
     const result = await recordedReviewQueue(kit.deps, query);
     return page(
       c,
@@ -104,16 +101,13 @@ export function registerRecheckQueue(ui: Hono<ConsoleEnv>, kit: ConsoleKit): voi
             </table>
           </div>
         )}
-        <Pager
-          first={query.cursor ? '/console/recheck-queue' : null}
-          next={
-            result.nextCursor
-              ? withQuery(kit.refs, '/console/recheck-queue', {
-                  after: result.nextCursor,
-                  from: String(from + result.items.length),
-                })
-              : null
-          }
+        <KeysetPager
+          refs={kit.refs}
+          path="/console/recheck-queue"
+          paged={query.cursor !== undefined}
+          next={result.nextCursor}
+          from={from}
+          shown={result.items.length}
         />
       </>,
     );

@@ -1,6 +1,7 @@
 /** Small pieces the pages share: the CSRF field, dates, numbers, badges, the reason field. */
 import type { Child } from 'hono/jsx';
 import type { FormFlash } from '../env.ts';
+import { type ConsoleRefs, withQuery } from '../refs.ts';
 
 export function CsrfField(props: { token: string | undefined }) {
   return <input type="hidden" name="_csrf" value={props.token ?? ''} />;
@@ -118,6 +119,27 @@ export function Pager(props: { first: string | null; next: string | null }) {
         </a>
       )}
     </nav>
+  );
+}
+
+/**
+ * The pager of a sealed keyset list at `path`: back to its first page once past it, and Next with
+ * the cursor and the position of the next page's first row (pageStart reads it there).
+ */
+export function KeysetPager(props: {
+  refs: ConsoleRefs;
+  path: string;
+  paged: boolean;
+  next: string | null;
+  from: number;
+  shown: number;
+}) {
+  const { refs, path, next } = props;
+  return (
+    <Pager
+      first={props.paged ? path : null}
+      next={next ? withQuery(refs, path, { after: next, from: String(props.from + props.shown) }) : null}
+    />
   );
 }
 
