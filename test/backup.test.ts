@@ -49,7 +49,10 @@ async function call<T = Record<string, unknown>>(
 
 let tokens: { a: string; b: string; isp: string };
 let refs = 0;
-async function listDomain(server: Served, domain: string): Promise<{ version: number; changed: boolean }> {
+async function listDomain(
+  server: Served,
+  domain: string,
+): Promise<{ version: number; changed: boolean; full: boolean }> {
   for (const token of [tokens.a, tokens.b])
     await call(server, 'POST', '/v1/reports', token, {
       externalRef: `bk-${++refs}`,
@@ -102,7 +105,8 @@ beforeAll(async () => {
       isp: await key(await org('ZZ ISP', 'isp', 'SE'), 'isp'),
     };
     expect(await listDomain(server, 'zz-backup-one.example')).toMatchObject({ version: 1, changed: true });
-    expect(await listDomain(server, 'zz-backup-two.example')).toMatchObject({ version: 2, changed: true });
+    // The second build aggregates only the domain that changed.
+    expect(await listDomain(server, 'zz-backup-two.example')).toMatchObject({ version: 2, changed: true, full: false });
     before = {
       jwks: await call(server, 'GET', '/.well-known/jwks.json', tokens.isp),
       manifests: [
@@ -184,7 +188,12 @@ describe(`backup and restore on ${databaseName}`, () => {
       );
 
       // The next build chains onto the restored latest and is signed by the restored key.
-      expect(await listDomain(served, 'zz-after-restore.example')).toMatchObject({ version: 3, changed: true });
+      // ... recomputing every key: a restored summary is not trusted (issue 16).
+      expect(await listDomain(served, 'zz-after-restore.example')).toMatchObject({
+        version: 3,
+        changed: true,
+        full: true,
+      });
       const manifest = await call<string>(served, 'GET', '/v1/list/3/manifest', tokens.isp);
       const { payload } = await compactVerify(manifest, createLocalJWKSet(before.jwks as never));
       const parsed = JSON.parse(new TextDecoder().decode(payload));

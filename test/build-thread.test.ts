@@ -86,7 +86,9 @@ describe.skipIf(!onPostgres)('the build thread on postgresql', () => {
       LOG_LEVEL: 'silent',
     });
     try {
-      const error = await unreachable.call({ trigger: 'test', actor: null, startedAt: new Date() }).catch((e) => e);
+      const error = await unreachable
+        .call({ trigger: 'test', actor: null, startedAt: new Date(), full: false })
+        .catch((e) => e);
       expect(databaseFailure(error)).toBe('unavailable');
     } finally {
       await unreachable.close();

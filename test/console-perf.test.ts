@@ -121,7 +121,7 @@ describe(`console page timings on ${databaseName} with ${DOMAINS.toLocaleString(
     // What each build now spends recording the re-check queue (recheck_queue), timed on its own.
     const criteria = (await inTransaction(ctx.deps.db, activeCriteria)).definition;
     const t1 = performance.now();
-    await inTransaction(ctx.deps.db, (tx) => recordRecheckQueue(tx, criteria));
+    await inTransaction(ctx.deps.db, (tx) => recordRecheckQueue(tx, criteria, null));
     recheckRecordMs = performance.now() - t1;
     await ctx.deps.db.execute(sql`analyze recheck_queue`);
   }, 120_000);

@@ -14,7 +14,10 @@ const commands: Record<string, { run: Command; help: string }> = {
   serve: { run: serveCommand, help: 'serve the API and run the build schedule (what npm start runs)' },
   migrate: { run: migrateCommand, help: 'create or upgrade the database schema' },
   canonicalize: { run: canonicalizeCommand, help: 'canonicalise URLs given as arguments or one per line on stdin' },
-  build: { run: buildCommand, help: 'build now: a new signed version if the list changed' },
+  build: {
+    run: buildCommand,
+    help: 'build now: a new signed version if the list changed (--full: every key; --full --check: compare)',
+  },
   backup: { run: backupCommand, help: 'write the whole state (database and signing keys) to FILE: backup FILE' },
   restore: { run: restoreCommand, help: 'bring a backup FILE back into an empty DATA_DIR: restore FILE' },
   keys: { run: keysCommand, help: 'signing keys: keys list | keys rotate' },

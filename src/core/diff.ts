@@ -19,3 +19,9 @@ export function applyChanges(keys: Iterable<string>, added: readonly string[], r
   for (const key of added) set.add(key);
   return [...set].sort(bytewise);
 }
+
+/** The keys whose values differ between two keyed states (in one only, or unequal), bytewise. */
+export function differingKeys(a: ReadonlyMap<string, string>, b: ReadonlyMap<string, string>): string[] {
+  const keys = new Set([...a.keys(), ...b.keys()]);
+  return [...keys].filter((k) => a.get(k) !== b.get(k)).sort(bytewise);
+}

@@ -5,7 +5,8 @@
  * first is writing). PostgreSQL:
  * pg_dump's custom format of a snapshot this process exports, so the newest version it names
  * is the dump's own; restored with pg_restore in one transaction into an empty database. The
- * password travels in PGPASSWORD, never in argv.
+ * password travels in PGPASSWORD, never in argv. A restore forgets the evidence summary
+ * (issue 16): the first build after it recomputes every key.
  */
 import { execFile } from 'node:child_process';
 import { access } from 'node:fs/promises';
@@ -14,6 +15,7 @@ import { sql } from 'drizzle-orm';
 import { openDatabase, openPgliteDir } from './client.ts';
 import { type Db, queryRows } from './database.ts';
 import { openPostgres } from './postgres.ts';
+import { forgetSummary } from './repositories/key-evidence.ts';
 
 export interface Latest {
   version: number;
@@ -59,7 +61,9 @@ export async function loadPglite(dataDir: string, tarball: Uint8Array): Promise<
     new Blob([tarball as Uint8Array<ArrayBuffer>], { type: 'application/x-gzip' }),
   );
   try {
-    return await latestOf((await openDatabase({ pglite })).db);
+    const { db } = await openDatabase({ pglite });
+    await forgetSummary(db);
+    return await latestOf(db);
   } finally {
     await close();
   }
@@ -137,6 +141,7 @@ export async function restorePostgres(url: string, file: string): Promise<Latest
       ['--single-transaction', '--exit-on-error', '--no-owner', '--no-privileges', `--dbname=${dbname}`, file],
       env,
     );
+    await forgetSummary(database.db);
     return await latestOf(database.db);
   } finally {
     await database.close();

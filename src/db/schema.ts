@@ -408,6 +408,63 @@ export const domainFigures = pgTable(
   ],
 );
 
+/**
+ * Each reported key's evidence as of the last build (issue 16): the aggregate of evidence.ts
+ * kept per key, with the verdict of evaluate() and the moment it next changes by time alone
+ * (its earliest counting assessment leaving the criteria's window). A build re-aggregates
+ * only the keys named in evidence_changes and those whose changes_at has passed.
+ */
+export const keyEvidence = pgTable(
+  'key_evidence',
+  {
+    listKey: text('list_key').primaryKey(),
+    reports: integer('reports').notNull(),
+    offlineReports: integer('offline_reports').notNull(),
+    confirmed: integer('confirmed').notNull(),
+    qualifyingOrganisations: integer('qualifying_organisations').notNull(),
+    qualifyingCountries: integer('qualifying_countries').notNull(),
+    anyRealChild: boolean('any_real_child').notNull(),
+    /** ageRank() of the youngest apparent age among confirmations. */
+    youngestRank: integer('youngest_rank'),
+    highestSeverity: integer('highest_severity'),
+    latestOnlineAt: at('latest_online_at'),
+    excluded: boolean('excluded').notNull(),
+    included: boolean('included').notNull(),
+    changesAt: at('changes_at'),
+  },
+  (t) => [
+    index('key_evidence_changes_at').on(t.changesAt),
+    index('key_evidence_included').on(sql`${t.listKey} collate "C"`).where(sql`included`),
+  ],
+);
+
+/**
+ * The keys whose evidence a write changed since the last build took them: appended by the
+ * triggers of migration 0009 in the writer's transaction, taken (deleted) by the build. No
+ * key: a key may be named many times, so writers never wait for one another here.
+ */
+export const evidenceChanges = pgTable('evidence_changes', { listKey: text('list_key').notNull() });
+
+/**
+ * Under which criteria key_evidence was made, and which version lists exactly the keys it
+ * includes (one row). No row: it must be made whole again (a new database, a restore, a
+ * truncated evidence table, whose triggers delete it).
+ */
+export const evidenceSummary = pgTable(
+  'evidence_summary',
+  {
+    id: smallint('id').primaryKey().default(1),
+    criteriaVersion: integer('criteria_version').notNull(),
+    /**
+     * The version whose entries are the included keys: a build then compares only the keys it
+     * re-aggregates with the listings. Null on a national instance (its list is an overlay).
+     */
+    listedVersion: integer('listed_version'),
+    refreshedAt: at('refreshed_at').notNull(),
+  },
+  (t) => [check('evidence_summary_singleton', sql`${t.id} = 1`)],
+);
+
 export const artifacts = pgTable(
   'artifacts',
   {

@@ -24,6 +24,13 @@ export const buildResult = z
     added: z.number().int(),
     removed: z.number().int(),
     entryCount: z.number().int(),
+    evaluated: z.number().int().openapi({
+      description:
+        'keys whose evidence the build aggregated and evaluated: those a write changed or whose evidence aged out since the last build, or every reported key when full',
+    }),
+    full: z.boolean().openapi({
+      description: 'whether it recomputed every key (the first build, after a criteria change or a restore, or asked)',
+    }),
     durationMs: z.number().int(),
     timeToListing: timeToListing.nullable().openapi({ description: 'null when the build made no new version' }),
   })

@@ -9,6 +9,8 @@ export interface BuildRequest {
   trigger: BuildTrigger;
   actor: number | null;
   startedAt: Date;
+  /** Re-aggregate every key instead of those whose evidence changed since the last build. */
+  full: boolean;
 }
 
 export interface BuildResult {
@@ -17,5 +19,8 @@ export interface BuildResult {
   added: number;
   removed: number;
   entryCount: number;
+  /** Keys aggregated and evaluated (every reported key when `full`). */
+  evaluated: number;
+  full: boolean;
   durationMs: number;
 }

@@ -1,24 +1,35 @@
 /**
  * buildSnapshot: the one build, called by the schedule, POST /v1/builds, the CLI and the
- * Workers cron. In one transaction under an advisory lock: aggregate evidence, evaluate,
- * compare with the latest snapshot; if the entry set changed (or the latest lacks a format
- * added since), write the next version (listings, artifacts in every format, the signed
+ * Workers cron. In one transaction under an advisory lock: re-aggregate the evidence of the
+ * keys whose evidence changed since the last build (issue 16: named by the writes' triggers, or
+ * aged out by time; every key after a criteria change, a restore, or with `full`), evaluate
+ * them, and compare with the latest snapshot; if the entry set changed (or the latest lacks a
+ * format added since), write the next version (listings, artifacts in every format, the signed
  * manifest). Either way the signed timestamp is refreshed. A failure rolls everything back:
- * the previous version stays latest.
+ * the previous version stays latest, and the names of changed keys stay for the next build.
  */
 import { sql } from 'drizzle-orm';
-import { evaluate } from '../core/criteria.ts';
 import { bytewise, diffKeys } from '../core/diff.ts';
 import { type Entry, formats } from '../core/formats.ts';
 import { buildManifest, buildTimestamp, MANIFEST_TYP, readManifest, TIMESTAMP_TYP } from '../core/manifest.ts';
 import { type SigningKey, signCompact } from '../core/signing.ts';
 import { sha256Hex } from '../core/tokens.ts';
-import { type Db, inTransaction } from '../db/database.ts';
+import { type Db, inTransaction, textArray } from '../db/database.ts';
 import { failureMessage } from '../db/errors.ts';
 import { recordAudit } from '../db/repositories/audit.ts';
 import { recordBuildRun } from '../db/repositories/builds.ts';
-import { aggregateEvidence } from '../db/repositories/evidence.ts';
+import { aggregateSummaries } from '../db/repositories/evidence.ts';
 import { recordFirstListings } from '../db/repositories/first-listings.ts';
+import {
+  changedKeys,
+  clearChanges,
+  includedKeys,
+  keysChangedBy,
+  markSummary,
+  type SummaryState,
+  summaryState,
+  writeSummaries,
+} from '../db/repositories/key-evidence.ts';
 import { listOrganisations } from '../db/repositories/organisations.ts';
 import { recordRecheckQueue } from '../db/repositories/review-queue.ts';
 import {
@@ -27,6 +38,7 @@ import {
   insertSnapshot,
   latestSnapshot,
   openListings,
+  openListingsAmong,
   pruneArtifacts,
   type SnapshotRow,
   upsertTimestamp,
@@ -46,10 +58,12 @@ import type { Principal } from './principal.ts';
 /** Any constant works; all builders of one database must agree on it. */
 const BUILD_LOCK = 0x776f6c;
 /** Waits for a running build: the second builder then finds the entry set unchanged. */
-const sqlLock = sql`select pg_advisory_xact_lock(${BUILD_LOCK})`;
+export const BUILD_LOCK_SQL = sql`select pg_advisory_xact_lock(${BUILD_LOCK})`;
 
 export interface BuildOptions {
   trigger: BuildTrigger;
+  /** Re-aggregate every key, not only those whose evidence changed (`worstof build --full`). */
+  full?: boolean;
   /** Test seam: runs inside the transaction after the new version is written, before commit. */
   beforeCommit?: (tx: Db) => Promise<void>;
 }
@@ -61,7 +75,12 @@ export async function buildSnapshot(
   const started = deps.clock();
   deps.log.info({ build: { trigger: options.trigger } }, 'build started');
   const t0 = performance.now();
-  const request = { trigger: options.trigger, actor: caller.principal?.credentialId ?? null, startedAt: started };
+  const request = {
+    trigger: options.trigger,
+    actor: caller.principal?.credentialId ?? null,
+    startedAt: started,
+    full: options.full ?? false,
+  };
   try {
     const result = await (deps.buildThread && !options.beforeCommit
       ? deps.buildThread(request)
@@ -100,8 +119,8 @@ export async function commitBuild(
 ): Promise<BuildResult> {
   const t0 = performance.now();
   return inTransaction(deps.db, async (tx) => {
-    await tx.execute(sqlLock);
-    const outcome = await compile(deps, tx, request.startedAt);
+    await tx.execute(BUILD_LOCK_SQL);
+    const outcome = await compile(deps, tx, request.startedAt, request.full);
     await beforeCommit?.(tx);
     const durationMs = Math.round(performance.now() - t0);
     await recordBuildRun(tx, {
@@ -130,18 +149,63 @@ export async function commitBuild(
   });
 }
 
+interface Scope {
+  /** Take the names of changed keys (a build), or only read them (a preview, a check's rehearsal). */
+  take: boolean;
+  /** Re-aggregate every key (`worstof build --full`). */
+  full: boolean;
+}
+
 /**
- * The keys a build now would publish (the criteria's, or on a national instance the overlay of
- * its upstream with them as the additions), and how they differ from the list as it stands.
+ * The keys to re-aggregate: every key (null) when the summary must be made whole (`full`, none
+ * yet, criteria changed since it was made), else those writes named since the last build and
+ * those whose evidence ages out by now.
  */
-async function plan(deps: Deps, db: Db, now: Date) {
+async function keysToRefresh(
+  db: Db,
+  state: SummaryState | undefined,
+  criteriaVersion: number,
+  now: Date,
+  scope: Scope,
+): Promise<string[] | null> {
+  if (scope.full || state?.criteriaVersion !== criteriaVersion) {
+    if (scope.take) await clearChanges(db);
+    return null;
+  }
+  const named = await changedKeys(db, scope.take);
+  return [...new Set([...named, ...(await keysChangedBy(db, now))])];
+}
+
+/**
+ * What a build now would publish: the re-aggregated keys' summaries, and how the list changes.
+ * When the latest version lists exactly the keys the summary includes, only the re-aggregated
+ * keys can change it, and only their listings are read; otherwise (a first build, a national
+ * instance, a summary made whole) the whole list is compared.
+ */
+async function plan(deps: Deps, db: Db, now: Date, scope: Scope) {
   const criteria = await activeCriteria(db);
-  const evidence = await aggregateEvidence(db, criteria.definition, now);
-  const next = new Set(evidence.filter((e) => evaluate(e, criteria.definition, now).included).map((e) => e.listKey));
-  const national = deps.config.WOL_UPSTREAM_URL ? await nationalList(deps, db, next) : null;
-  const keys = national ? new Set(national.sources.keys()) : next;
+  const state = await summaryState(db);
+  const latest = await latestSnapshot(db);
+  const refreshed = await keysToRefresh(db, state, criteria.version, now, scope);
+  const summaries =
+    refreshed?.length === 0
+      ? []
+      : await aggregateSummaries(db, criteria.definition, now, refreshed ? textArray(refreshed) : undefined);
+  const included = new Set(summaries.filter((s) => s.included).map((s) => s.evidence.listKey));
+  const common = { criteria, latest, refreshed, summaries };
+  const upstream = Boolean(deps.config.WOL_UPSTREAM_URL);
+  if (refreshed && !upstream && latest && state?.listedVersion === latest.version) {
+    const open = await openListingsAmong(db, refreshed);
+    return { ...common, national: null, ...diffKeys(new Set(open.map((l) => l.listKey)), included) };
+  }
+  if (refreshed) {
+    const again = new Set(refreshed);
+    for (const key of await includedKeys(db)) if (!again.has(key)) included.add(key);
+  }
+  const national = upstream ? await nationalList(deps, db, included) : null;
+  const keys = national ? new Set(national.sources.keys()) : included;
   const open = await openListings(db);
-  return { criteria, evidence, national, keys, open, ...diffKeys(new Set(open.map((l) => l.listKey)), keys) };
+  return { ...common, national, ...diffKeys(new Set(open.map((l) => l.listKey)), keys) };
 }
 
 /**
@@ -151,8 +215,8 @@ async function plan(deps: Deps, db: Db, now: Date) {
  */
 export async function previewBuild(deps: Deps) {
   return inTransaction(deps.db, async (tx) => {
-    const { added, removed, national } = await plan(deps, tx, deps.clock());
-    const [latest, isps] = await Promise.all([latestSnapshot(tx), listOrganisations(tx, { kind: 'isp' })]);
+    const { added, removed, national, latest } = await plan(deps, tx, deps.clock(), { take: false, full: false });
+    const isps = await listOrganisations(tx, { kind: 'isp' });
     const changed =
       !latest || added.length > 0 || removed.length > 0 || lacksFormats(latest) || overlayMoved(latest, national);
     return {
@@ -165,14 +229,21 @@ export async function previewBuild(deps: Deps) {
   });
 }
 
-async function compile(deps: Deps, tx: Db, now: Date): Promise<Omit<BuildResult, 'durationMs'>> {
-  const { criteria, evidence, national, keys, open, ...change } = await plan(deps, tx, now);
-  // The confirmation queue and the domains' figures as of this build, from the evaluation it has just made.
-  await recordCandidates(tx, evidence, criteria.definition, now);
-  await recordFigures(tx, evidence);
-  const latest = await latestSnapshot(tx);
+export async function compile(deps: Deps, tx: Db, now: Date, full: boolean): Promise<Omit<BuildResult, 'durationMs'>> {
+  const { criteria, latest, refreshed, summaries, national, ...change } = await plan(deps, tx, now, {
+    take: true,
+    full,
+  });
+  const evidence = summaries.map((s) => s.evidence);
+  const scale = { evaluated: refreshed?.length ?? summaries.length, full: refreshed === null };
+  await writeSummaries(tx, summaries, refreshed);
+  // The confirmation queue and the domains' figures of the keys just re-aggregated.
+  await recordCandidates(tx, evidence, criteria.definition, now, refreshed);
+  await recordFigures(tx, evidence, refreshed);
   const key = await activeSigningKey(deps, tx);
   const notAfter = national?.timestampNotAfter ?? undefined;
+  // After this build the version it leaves latest lists the included keys (unless an overlay).
+  const listed = (version: number) => ({ criteriaVersion: criteria.version, listedVersion: national ? null : version });
 
   if (
     latest &&
@@ -181,18 +252,23 @@ async function compile(deps: Deps, tx: Db, now: Date): Promise<Omit<BuildResult,
     !lacksFormats(latest) &&
     !overlayMoved(latest, national)
   ) {
-    await recordRecheckQueue(tx, criteria.definition);
+    await recordRecheckQueue(tx, criteria.definition, refreshed);
+    await markSummary(tx, listed(latest.version), now);
     await refreshTimestamp(deps, tx, latest, key, now, notAfter);
-    return { version: latest.version, changed: false, added: 0, removed: 0, entryCount: latest.entryCount };
+    return { version: latest.version, changed: false, added: 0, removed: 0, entryCount: latest.entryCount, ...scale };
   }
 
   const version = (latest?.version ?? 0) + 1;
-  const since = new Map(open.map((l) => [l.listKey, l.addedVersion]));
-  const entries: Entry[] = [...keys].sort(bytewise).map((k) => ({
-    key: k,
-    since: since.get(k) ?? version,
-    ...(national ? { source: national.sources.get(k) } : {}),
-  }));
+  const removed = new Set(change.removed);
+  const entries: Entry[] = [
+    ...(await openListings(tx))
+      .filter((l) => !removed.has(l.listKey))
+      .map((l) => ({ key: l.listKey, since: l.addedVersion })),
+    ...change.added.map((k) => ({ key: k, since: version })),
+  ]
+    .sort((a, b) => bytewise(a.key, b.key))
+    .map((e) => (national ? { ...e, source: national.sources.get(e.key) } : e));
+
   const rendered = await (deps.renderArtifacts ?? renderInline)(entries, {
     list: 'worst-of',
     version,
@@ -233,7 +309,8 @@ async function compile(deps: Deps, tx: Db, now: Date): Promise<Omit<BuildResult,
   await applyListingChanges(tx, version, change.added, change.removed);
   await recordFirstListings(tx, version, now);
   // The re-check queue among the listings as this version leaves them.
-  await recordRecheckQueue(tx, criteria.definition);
+  await recordRecheckQueue(tx, criteria.definition, refreshed && [...refreshed, ...change.added, ...change.removed]);
+  await markSummary(tx, listed(version), now);
   // One statement per artifact: the driver encodes bytea parameters on the serving thread, and
   // all of them in one statement (~34 MB at 100k entries) held pulls for ~0.9 s.
   for (const format of formats) await insertArtifacts(tx, [{ version, format, ...rendered[format] }]);
@@ -245,6 +322,7 @@ async function compile(deps: Deps, tx: Db, now: Date): Promise<Omit<BuildResult,
     added: change.added.length,
     removed: change.removed.length,
     entryCount: entries.length,
+    ...scale,
   };
 }
 

@@ -34,8 +34,9 @@ export async function recordCandidates(
   evidence: readonly Evidence[],
   criteria: Criteria,
   now: Date,
+  keys: readonly string[] | null,
 ): Promise<void> {
-  await replaceCandidates(tx, confirmationCandidates(evidence, criteria, now));
+  await replaceCandidates(tx, confirmationCandidates(evidence, criteria, now), keys);
 }
 
 export async function confirmationQueue(

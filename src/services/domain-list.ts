@@ -65,8 +65,15 @@ export async function domainRows(deps: Deps, query: DomainListQuery) {
   );
 }
 
-/** The build's part, in its transaction: every evaluated key's figures, which the other orders sort by. */
-export async function recordFigures(tx: Db, evidence: readonly Evidence[]): Promise<void> {
+/**
+ * The build's part, in its transaction: the figures the other orders sort by, of the keys it
+ * re-aggregated (`keys`; every key when null, `evidence` then being all of them).
+ */
+export async function recordFigures(
+  tx: Db,
+  evidence: readonly Evidence[],
+  keys: readonly string[] | null,
+): Promise<void> {
   await replaceFigures(
     tx,
     evidence.map((e) => ({
@@ -75,6 +82,7 @@ export async function recordFigures(tx: Db, evidence: readonly Evidence[]): Prom
       confirmingOrganisations: e.qualifyingOrganisations,
       confirmingCountries: e.qualifyingCountries,
     })),
+    keys,
   );
 }
 

@@ -34,6 +34,8 @@ export async function build(ctx: TestContext, a: Actors) {
     added: number;
     removed: number;
     entryCount: number;
+    evaluated: number;
+    full: boolean;
     timeToListing: { firstListed: number; medianSeconds: number | null; maxSeconds: number | null } | null;
   }>(ctx.call('POST', '/v1/builds', { token: a.analyst, body: {} }));
 }

@@ -1,6 +1,6 @@
 /**
- * The confirmation queue's table (issue 21): the candidates a build found, replaced whole in
- * its transaction, and the pages read from it along the queue's order. A reporter's pages leave
+ * The confirmation queue's table (issue 21): the candidates a build found, replaced in its
+ * transaction for the keys it re-aggregated, and the pages read from it along the queue's order. A reporter's pages leave
  * out, as of now, the keys its organisation assessed and, where a country is missing, those its
  * country confirmed; its total counts the same as of the build (the arrays the build stored).
  */
@@ -15,12 +15,20 @@ type CandidateRow = ConfirmationCandidate;
 export type QueueReader = { organisationId: number | null; country: string | null } | null;
 
 /**
- * Replaces the candidates with `rows` in two statements whatever their number; who assessed
- * each and where its confirmations come from are read here from the assessments (either
- * verdict; confirmations' countries).
+ * Replaces the candidates among `among` (all of them when null) with `rows` in two statements
+ * whatever their number; who assessed each and where its confirmations come from are read here
+ * from the assessments (either verdict; confirmations' countries).
  */
-export async function replaceCandidates(db: Db, rows: readonly CandidateRow[]): Promise<void> {
-  await db.execute(sql`delete from confirmation_candidates`);
+export async function replaceCandidates(
+  db: Db,
+  rows: readonly CandidateRow[],
+  among: readonly string[] | null,
+): Promise<void> {
+  await db.execute(
+    among === null
+      ? sql`delete from confirmation_candidates`
+      : sql`delete from confirmation_candidates where list_key = any(${textArray(among)})`,
+  );
   if (rows.length === 0) return;
   const column = (pick: (r: CandidateRow) => number, type = 'int') => sqlArray(rows.map(pick), type);
   const keys = textArray(rows.map((r) => r.listKey));

@@ -1,6 +1,6 @@
 /**
  * The domains table's other orders (issue 22): each reported key's figures as of the last build
- * (domain_figures), replaced whole in the build's transaction, and pages read along their
+ * (domain_figures), replaced in the build's transaction for the keys it re-aggregated, and pages read along their
  * indexes by last seen or by confirmations, either way, with the state of each key as of now.
  */
 import { type SQL, sql } from 'drizzle-orm';
@@ -16,9 +16,17 @@ export interface DomainFigures {
   confirmingCountries: number;
 }
 
-/** Replaces the figures with `rows` in two statements whatever their number. */
-export async function replaceFigures(db: Db, rows: readonly DomainFigures[]): Promise<void> {
-  await db.execute(sql`delete from domain_figures`);
+/** Replaces the figures of `keys` (all of them when null) with `rows`, in two statements whatever their number. */
+export async function replaceFigures(
+  db: Db,
+  rows: readonly DomainFigures[],
+  keys: readonly string[] | null,
+): Promise<void> {
+  await db.execute(
+    keys === null
+      ? sql`delete from domain_figures`
+      : sql`delete from domain_figures where list_key = any(${textArray(keys)})`,
+  );
   if (rows.length === 0) return;
   const column = (pick: (r: DomainFigures) => number, type = 'int') => sqlArray(rows.map(pick), type);
   await db.execute(sql`

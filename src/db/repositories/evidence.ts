@@ -7,6 +7,7 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { Criteria, Evidence } from '../../core/criteria.ts';
 import { ageRank } from '../../core/criteria.ts';
+import { type KeySummary, summarise } from '../../core/key-summary.ts';
 import { apparentAges } from '../../core/vocabulary.ts';
 import { type Db, queryRows } from '../database.ts';
 import { latestObservations } from './observations.ts';
@@ -15,7 +16,8 @@ const ageRankSql = sql.raw(
   `case a.apparent_age ${apparentAges.map((age) => `when '${age}' then ${ageRank(age)}`).join(' ')} else 99 end`,
 );
 
-interface Row {
+/** An aggregate row; key_evidence stores the same columns under the same names. */
+export interface EvidenceRow {
   list_key: string;
   reports: number | string;
   offline_reports: number | string;
@@ -26,6 +28,7 @@ interface Row {
   youngest_rank: number | string | null;
   highest_severity: number | string | null;
   latest_online_at: Date | string | null;
+  earliest_counting_at: Date | string | null;
   excluded: boolean;
 }
 
@@ -105,7 +108,8 @@ export function evidenceQuery(criteria: Criteria, now: Date, listKeys?: SQL, opt
              bool_or(real_child) as any_real_child,
              min(age_rank) as youngest_rank,
              max(severity) as highest_severity,
-             max(observed_online_at) as latest_online_at
+             max(observed_online_at) as latest_online_at,
+             min(observed_online_at) filter (where qualifies) as earliest_counting_at
       from confirmed group by list_key
     ),
     exclusion as (
@@ -117,7 +121,7 @@ export function evidenceQuery(criteria: Criteria, now: Date, listKeys?: SQL, opt
            coalesce(c.qualifying_organisations, 0) as qualifying_organisations,
            coalesce(c.qualifying_countries, 0) as qualifying_countries,
            coalesce(c.any_real_child, false) as any_real_child,
-           c.youngest_rank, c.highest_severity, c.latest_online_at,
+           c.youngest_rank, c.highest_severity, c.latest_online_at, c.earliest_counting_at,
            coalesce(x.excluded, false) as excluded
     from per_key k
     left join per_key_confirmed c on c.list_key = k.list_key
@@ -125,8 +129,9 @@ export function evidenceQuery(criteria: Criteria, now: Date, listKeys?: SQL, opt
 }
 
 const num = (v: number | string | null) => (v === null ? null : Number(v));
+const date = (v: Date | string | null) => (v === null ? null : new Date(v));
 
-function toEvidence(row: Row): Evidence {
+export function toEvidence(row: Omit<EvidenceRow, 'earliest_counting_at'>): Evidence {
   const rank = num(row.youngest_rank);
   return {
     listKey: row.list_key,
@@ -138,7 +143,7 @@ function toEvidence(row: Row): Evidence {
     anyRealChild: Boolean(row.any_real_child),
     youngestApparentAge: rank === null ? null : (apparentAges.find((age) => ageRank(age) === rank) ?? 'unknown'),
     highestSeverity: num(row.highest_severity),
-    latestOnlineAt: row.latest_online_at === null ? null : new Date(row.latest_online_at),
+    latestOnlineAt: date(row.latest_online_at),
     excluded: row.excluded,
   };
 }
@@ -150,5 +155,15 @@ export async function aggregateEvidence(
   listKeys?: SQL,
   options: EvidenceOptions = {},
 ): Promise<Evidence[]> {
-  return (await queryRows<Row>(db, evidenceQuery(criteria, now, listKeys, options))).map(toEvidence);
+  return (await queryRows<EvidenceRow>(db, evidenceQuery(criteria, now, listKeys, options))).map(toEvidence);
+}
+
+/**
+ * The aggregate as the build keeps it per key (key-summary.ts): each key's evidence with the
+ * moment it next changes by time alone.
+ */
+export async function aggregateSummaries(db: Db, criteria: Criteria, now: Date, listKeys?: SQL): Promise<KeySummary[]> {
+  return (await queryRows<EvidenceRow>(db, evidenceQuery(criteria, now, listKeys))).map((row) =>
+    summarise(toEvidence(row), date(row.earliest_counting_at), criteria, now),
+  );
 }

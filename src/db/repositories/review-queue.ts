@@ -56,9 +56,9 @@ const micros = (column: SQL) => sql`coalesce(floor(extract(epoch from ${column})
  * would expire, and whether an exclusion is in force. The live page and the build's record read
  * the same rule.
  */
-function listingsQueue(criteria: Criteria): SQL {
+function listingsQueue(criteria: Criteria, listKeys?: SQL): SQL {
   return sql`
-    counted as (${countedReports()}),
+    counted as (${countedReports(listKeys)}),
     confirmed as (
       select c.list_key, c.id as report_id, c.online_observed_at, a.organisation_id, og.country,
              a.observed_online_at, ${itemQualifiesSql(criteria)} as item_qualifies
@@ -90,7 +90,8 @@ function listingsQueue(criteria: Criteria): SQL {
       from with_country group by list_key
     ),
     excluded as (
-      select distinct on (list_key) list_key, state from exclusions order by list_key, id desc
+      select distinct on (list_key) list_key, state from exclusions
+      ${listKeys ? sql`where list_key = any(${listKeys})` : sql``} order by list_key, id desc
     ),
     queue as (
       select l.list_key, l.added_version, p.confirmed_at, coalesce(x.state = 'excluded', false) as excluded,
@@ -99,7 +100,7 @@ function listingsQueue(criteria: Criteria): SQL {
       from listings l
       left join per_key p on p.list_key = l.list_key
       left join excluded x on x.list_key = l.list_key
-      where l.removed_version is null
+      where l.removed_version is null ${listKeys ? sql`and l.list_key = any(${listKeys})` : sql``}
     )`;
 }
 
@@ -187,12 +188,19 @@ export async function reviewQueuePage(
   return toPage(rows);
 }
 
-/** The build's part, in its transaction: the queue's evidence for every open listing no exclusion keeps off, replaced whole. */
-export async function recordRecheckQueue(db: Db, criteria: Criteria): Promise<void> {
-  await db.execute(sql`delete from recheck_queue`);
+/**
+ * The build's part, in its transaction: the queue's evidence for the open listings of `keys` (every
+ * open listing when null) that no exclusion keeps off, replacing what was recorded for those keys.
+ */
+export async function recordRecheckQueue(db: Db, criteria: Criteria, keys: readonly string[] | null): Promise<void> {
+  await db.execute(
+    keys === null
+      ? sql`delete from recheck_queue`
+      : sql`delete from recheck_queue where list_key = any(${textArray(keys)})`,
+  );
   await db.execute(sql`
     insert into recheck_queue (list_key, listed_since, confirmed_at, expires_at, confirmed_micros)
-    with ${listingsQueue(criteria)}
+    with ${listingsQueue(criteria, keys === null ? undefined : textArray(keys))}
     select list_key, added_version, confirmed_at, expires_at, ${micros(sql`confirmed_at`)} from queue where not excluded`);
 }
 

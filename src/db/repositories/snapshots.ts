@@ -74,6 +74,14 @@ export async function openListings(db: Db): Promise<{ listKey: string; addedVers
     .where(isNull(listings.removedVersion));
 }
 
+/** The open listings among `keys`: one probe each. */
+export async function openListingsAmong(db: Db, keys: readonly string[]) {
+  return db
+    .select({ listKey: listings.listKey, addedVersion: listings.addedVersion })
+    .from(listings)
+    .where(and(isNull(listings.removedVersion), sql`${listings.listKey} = any(${textArray(keys)})`));
+}
+
 /** Keys added and removed between two versions (from < to). */
 export async function changesBetween(db: Db, from: number, to: number) {
   const [added, removed] = await Promise.all([

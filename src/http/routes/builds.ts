@@ -26,12 +26,9 @@ export function registerBuilds(app: App, deps: Deps): void {
       responses: { 200: jsonContent(buildResult, 'The build'), ...problems(401, 403, 503) },
     }),
     async (c) => {
-      const { version, changed, added, removed, entryCount, durationMs } = await buildSnapshot(deps, {
-        caller: callerOf(c),
-        input: { trigger: 'api' },
-      });
-      const waits = changed ? await timeToListingOf(deps, version) : null;
-      return c.json({ version, changed, added, removed, entryCount, durationMs, timeToListing: waits }, 200);
+      const result = await buildSnapshot(deps, { caller: callerOf(c), input: { trigger: 'api' } });
+      const waits = result.changed ? await timeToListingOf(deps, result.version) : null;
+      return c.json({ ...result, timeToListing: waits }, 200);
     },
   );
 
