@@ -1,6 +1,8 @@
 /**
  * Build cost against its floor: the bare SQL aggregate over the same tables, in the same
- * run. The build measured is a first build at that size (every entry new): the worst case.
+ * run. A first build at that size (every entry new, every key aggregated: the worst case);
+ * then, as the list is kept day to day (issue 16), an unchanged build, a build after 1,000
+ * new reports over 100 new keys (incremental), and a full recomputation of the same state.
  */
 import { sql } from 'drizzle-orm';
 import { defaultCriteria } from '../src/core/criteria.ts';
@@ -10,7 +12,7 @@ import type { Deps } from '../src/deps.ts';
 import { buildSnapshot } from '../src/services/build.ts';
 import { systemCaller } from '../src/services/caller.ts';
 import { median, round, timed, withPeakRss } from './measure.ts';
-import { resetEvidence, seedEvidence } from './seed.ts';
+import { resetEvidence, seedEvidence, seedIncrement } from './seed.ts';
 
 export interface BuildFigure {
   reports: number;
@@ -20,6 +22,13 @@ export interface BuildFigure {
   unchangedBuildMs: number;
   aggregateMs: number;
   ratio: number;
+  /** After 1,000 new reports over 100 new keys: only those are aggregated. */
+  incrementalBuildMs: number;
+  incrementalEvaluated: number;
+  /** The same state recomputed whole (`worstof build --full`). */
+  fullBuildMs: number;
+  incrementalRatio: number;
+  unchangedRatio: number;
   peakRssMiB: number;
   /** RSS before the build, the database open: PGlite runs inside this process and holds most of it. */
   baselineRssMiB: number;
@@ -39,7 +48,13 @@ export async function benchBuild(deps: Deps, reports: number, log: (line: string
   const { value: build, peakRssMiB } = await withPeakRss(() =>
     timed(() => buildSnapshot(deps, { caller: systemCaller, input: { trigger: 'cli' } })),
   );
-  const unchanged = await timed(() => buildSnapshot(deps, { caller: systemCaller, input: { trigger: 'cli' } }));
+  const run = (full = false) =>
+    timed(() => buildSnapshot(deps, { caller: systemCaller, input: { trigger: 'cli', full } }));
+  await run(); // the first unchanged build warms the summary's pages
+  const unchanged = await run();
+  await seedIncrement(deps.db, 1000, 100, now, 'zz-day-');
+  const incremental = await run();
+  const full = await run(true);
   const aggregateMs = median(floors);
   return {
     reports,
@@ -49,6 +64,11 @@ export async function benchBuild(deps: Deps, reports: number, log: (line: string
     unchangedBuildMs: round(unchanged.ms, 1),
     aggregateMs: round(aggregateMs, 1),
     ratio: round(build.ms / aggregateMs),
+    incrementalBuildMs: round(incremental.ms, 1),
+    incrementalEvaluated: incremental.value.evaluated,
+    fullBuildMs: round(full.ms, 1),
+    incrementalRatio: round(incremental.ms / aggregateMs, 3),
+    unchangedRatio: round(unchanged.ms / aggregateMs, 3),
     peakRssMiB,
     baselineRssMiB,
     seedMs: Math.round(seed.ms),

@@ -1,7 +1,9 @@
 /**
  * Intake throughput through POST /v1/reports over real HTTP (a JSON batch, then an NDJSON
- * stream) against a raw multi-row insert of the same rows in the same run.
+ * stream) against a raw multi-row insert of the same rows in the same run; and the batch
+ * again with the evidence summary's trigger on reports disabled (what it costs intake, issue 16).
  */
+import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { canonicalize } from '../src/core/canonicalize.ts';
 import { reports } from '../src/db/schema.ts';
@@ -21,20 +23,27 @@ export async function benchIngest(deps: Deps, database: BenchDatabase, count: nu
   const server = await serveOnLoopback(createApp(deps).fetch);
   try {
     const batchSize = 5000;
-    const batch = await timed(async () => {
-      for (let start = 0; start < count; start += batchSize) {
-        const body = JSON.stringify({
-          reports: Array.from({ length: Math.min(batchSize, count - start) }, (_, k) => item('batch', start + k)),
-        });
-        const res = await fetch(`${server.url}/v1/reports`, {
-          method: 'POST',
-          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-          body,
-        });
-        if (!res.ok) throw new Error(`batch answered ${res.status}: ${await res.text()}`);
-        await res.arrayBuffer();
-      }
-    });
+    const batches = (prefix: string) =>
+      timed(async () => {
+        for (let start = 0; start < count; start += batchSize) {
+          const body = JSON.stringify({
+            reports: Array.from({ length: Math.min(batchSize, count - start) }, (_, k) => item(prefix, start + k)),
+          });
+          const res = await fetch(`${server.url}/v1/reports`, {
+            method: 'POST',
+            headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+            body,
+          });
+          if (!res.ok) throw new Error(`batch answered ${res.status}: ${await res.text()}`);
+          await res.arrayBuffer();
+        }
+      });
+    // Without the trigger first, so the table's growth, if anything, favours the run without.
+    const trigger = (on: boolean) =>
+      deps.db.execute(sql.raw(`alter table reports ${on ? 'enable' : 'disable'} trigger reports_evidence_insert`));
+    await trigger(false);
+    const untriggered = await batches('plain').finally(() => trigger(true));
+    const batch = await batches('batch');
     const ndjsonBody = Array.from({ length: count }, (_, i) => JSON.stringify(item('nd', i))).join('\n');
     const ndjson = await timed(async () => {
       const res = await fetch(`${server.url}/v1/reports`, {
@@ -71,6 +80,9 @@ export async function benchIngest(deps: Deps, database: BenchDatabase, count: nu
       ndjsonPerSec,
       rawPerSec,
       ratio: round(Math.min(batchPerSec, ndjsonPerSec) / rawPerSec),
+      untriggeredBatchPerSec: perSec(untriggered.ms),
+      /** Batch intake with the evidence trigger over without it (target >= 0.9). */
+      triggerRatio: round(batchPerSec / perSec(untriggered.ms)),
     };
   } finally {
     await server.close();

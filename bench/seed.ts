@@ -13,7 +13,7 @@ const countries = ['SE', 'IT', 'FR', 'DE', 'NL', 'ES'];
 /** Empties the evidence and list tables (keys, credentials and organisations stay). */
 export async function resetEvidence(db: Db): Promise<void> {
   await db.execute(
-    sql`truncate observations, assessments, reports, exclusions, domain_policies, delisting_requests, artifacts, listings, timestamps, pulls, build_runs, audit_log, snapshots restart identity cascade`,
+    sql`truncate observations, assessments, reports, exclusions, domain_policies, delisting_requests, artifacts, listings, timestamps, pulls, build_runs, audit_log, snapshots, key_evidence, evidence_changes, evidence_summary, domain_figures, confirmation_candidates, recheck_queue restart identity cascade`,
   );
 }
 
@@ -80,4 +80,24 @@ export async function seedQualifying(db: Db, keys: number, now: Date, prefix = '
     from reports r where r.external_ref like ${`${prefix}%`}
     on conflict do nothing`);
   await db.execute(sql`analyze`);
+}
+
+/**
+ * What a day's intake brings (issue 16): `reports` new reports over `keys` new domains, each
+ * confirmed by two organisations of two countries, written as intake writes them (the
+ * evidence triggers name each new key).
+ */
+export async function seedIncrement(db: Db, reports: number, keys: number, now: Date, prefix: string): Promise<void> {
+  const at = now.toISOString();
+  await db.execute(sql`
+    insert into reports (organisation_id, external_ref, url, url_canonical, host, domain, list_key, received_at)
+    select o.id, ${prefix} || i, u.url, u.url, u.d, u.d, u.d, ${at}::timestamptz
+    from generate_series(1, ${reports}) i
+    cross join lateral (select ${prefix} || (i % ${keys}) || '.com' as d) dd
+    cross join lateral (select 'http://' || dd.d || '/p/' || i as url, dd.d) u
+    join organisations o on o.name = 'Bench org ' || (1 + i % 2)`);
+  await db.execute(sql`
+    insert into assessments (report_id, organisation_id, assessed_at, observed_online_at, verdict, real_child, apparent_age, severity)
+    select r.id, r.organisation_id, ${at}::timestamptz, ${at}::timestamptz - interval '1 day', 'confirmed', true, 'prepubescent', 8
+    from reports r where r.external_ref like ${`${prefix}%`}`);
 }
