@@ -4,7 +4,7 @@
  * (Node: src/render-thread.ts) and keep serving pulls meanwhile; by default it runs inline.
  */
 import { gzipSync } from 'node:zlib';
-import { type Entry, type Format, formats, type RenderContext, renderArtifact } from '../core/formats.ts';
+import { type Entry, type Format, formats, type RenderContext, renderEveryArtifact } from '../core/formats.ts';
 import { sha256Hex } from '../core/tokens.ts';
 
 export interface RenderedArtifact {
@@ -26,9 +26,10 @@ export type ArtifactRenderer = (entries: readonly Entry[], context: RenderContex
 const GZIP_LEVEL = 6;
 
 export function renderArtifacts(entries: readonly Entry[], context: RenderContext): RenderedArtifacts {
+  const rendered = renderEveryArtifact(entries, context);
   return Object.fromEntries(
     formats.map((format) => {
-      const bytes = renderArtifact(format, entries, context);
+      const bytes = rendered[format];
       const gzip = new Uint8Array(gzipSync(bytes, { level: GZIP_LEVEL }));
       return [format, { bytes, gzip, sha256: sha256Hex(bytes), gzipSha256: sha256Hex(gzip) }];
     }),
