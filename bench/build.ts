@@ -25,6 +25,7 @@ export interface BuildFigure {
   /** After 1,000 new reports over 100 new keys: only those are aggregated. */
   incrementalBuildMs: number;
   incrementalEvaluated: number;
+  incrementalPeakRssMiB: number;
   /** The same state recomputed whole (`worstof build --full`). */
   fullBuildMs: number;
   incrementalRatio: number;
@@ -53,7 +54,7 @@ export async function benchBuild(deps: Deps, reports: number, log: (line: string
   await run(); // the first unchanged build warms the summary's pages
   const unchanged = await run();
   await seedIncrement(deps.db, 1000, 100, now, 'zz-day-');
-  const incremental = await run();
+  const { value: incremental, peakRssMiB: incrementalPeakRssMiB } = await withPeakRss(() => run());
   const full = await run(true);
   const aggregateMs = median(floors);
   return {
@@ -66,6 +67,7 @@ export async function benchBuild(deps: Deps, reports: number, log: (line: string
     ratio: round(build.ms / aggregateMs),
     incrementalBuildMs: round(incremental.ms, 1),
     incrementalEvaluated: incremental.value.evaluated,
+    incrementalPeakRssMiB,
     fullBuildMs: round(full.ms, 1),
     incrementalRatio: round(incremental.ms / aggregateMs, 3),
     unchangedRatio: round(unchanged.ms / aggregateMs, 3),

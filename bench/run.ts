@@ -89,7 +89,7 @@ try {
         `  ${size.toLocaleString('en')} reports, ${figure.listKeys.toLocaleString('en')} keys, ${figure.entries.toLocaleString('en')} listed: build ${figure.buildMs} ms, aggregate ${figure.aggregateMs} ms, ratio ${figure.ratio}, peak RSS ${figure.peakRssMiB} MiB (${figure.baselineRssMiB} before)`,
       );
       log(
-        `    incremental (1,000 new reports over 100 new keys, ${figure.incrementalEvaluated} keys evaluated): ${figure.incrementalBuildMs} ms, ${figure.incrementalRatio} of the aggregate (target <= 0.10); unchanged ${figure.unchangedBuildMs} ms, ${figure.unchangedRatio} (target <= 0.05); full recomputation ${figure.fullBuildMs} ms`,
+        `    incremental (1,000 new reports over 100 new keys, ${figure.incrementalEvaluated} keys evaluated): ${figure.incrementalBuildMs} ms, ${figure.incrementalRatio} of the aggregate (target <= 0.10), peak RSS ${figure.incrementalPeakRssMiB} MiB; unchanged ${figure.unchangedBuildMs} ms, ${figure.unchangedRatio} (target <= 0.05); full recomputation ${figure.fullBuildMs} ms`,
       );
     }
     const growth =

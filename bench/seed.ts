@@ -95,7 +95,7 @@ export async function seedIncrement(db: Db, reports: number, keys: number, now: 
     from generate_series(1, ${reports}) i
     cross join lateral (select ${prefix} || (i % ${keys}) || '.com' as d) dd
     cross join lateral (select 'http://' || dd.d || '/p/' || i as url, dd.d) u
-    join organisations o on o.name = 'Bench org ' || (1 + i % 2)`);
+    join organisations o on o.name = 'Bench org ' || (1 + (i / ${keys}) % 2)`);
   await db.execute(sql`
     insert into assessments (report_id, organisation_id, assessed_at, observed_online_at, verdict, real_child, apparent_age, severity)
     select r.id, r.organisation_id, ${at}::timestamptz, ${at}::timestamptz - interval '1 day', 'confirmed', true, 'prepubescent', 8
