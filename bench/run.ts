@@ -97,8 +97,15 @@ try {
     log(`  time per report, largest over smallest size: ${growth.toFixed(2)} (<= 1 is linear or better)`);
 
     if (scaled) {
+      // Freshness over the largest history just built on (issue 16): the debounced build is incremental.
+      const fresh = await benchFreshness(deps, null, 5);
+      log(
+        `freshness over ${build.at(-1)!.reports.toLocaleString('en')} reports (${fresh.entries.toLocaleString('en')} listed, WOL_BUILD_DEBOUNCE=5s, median of 3): ${fresh.latencyMs} ms = the 5 s delay + ${fresh.overheadMs} ms (build ${fresh.buildMs} ms, then the pull)`,
+      );
       if (values.json)
-        process.stdout.write(`${JSON.stringify({ database: kind, scale: values.scale, machine: machine(), build })}\n`);
+        process.stdout.write(
+          `${JSON.stringify({ database: kind, scale: values.scale, machine: machine(), build, freshness: fresh })}\n`,
+        );
       break run;
     }
 
