@@ -33,6 +33,7 @@ import {
 import { listOrganisations } from '../db/repositories/organisations.ts';
 import { recordRecheckQueue } from '../db/repositories/review-queue.ts';
 import {
+  analyzeListings,
   applyListingChanges,
   insertArtifacts,
   insertSnapshot,
@@ -307,6 +308,8 @@ export async function compile(deps: Deps, tx: Db, now: Date, full: boolean): Pro
     expiresAt: new Date(payload.exp * 1000),
   });
   await applyListingChanges(tx, version, change.added, change.removed);
+  // As autovacuum would, past its threshold (50 rows and a tenth of the table), but before the reads below.
+  if (change.added.length + change.removed.length > 50 + (latest?.entryCount ?? 0) / 10) await analyzeListings(tx);
   await recordFirstListings(tx, version, now);
   // The re-check queue among the listings as this version leaves them.
   await recordRecheckQueue(tx, criteria.definition, refreshed && [...refreshed, ...change.added, ...change.removed]);

@@ -123,6 +123,16 @@ export async function applyListingChanges(
     );
 }
 
+/**
+ * Refreshes the planner's statistics of the listings inside the build's transaction. After a
+ * first build (70k listings where there were none) the planner still took the table for empty
+ * and probed reports and assessments per row: the re-check queue's record took 8.7 s at 1M
+ * reports instead of 4.3 s, the first listings' 2.6 s.
+ */
+export async function analyzeListings(db: Db) {
+  await db.execute(sql`analyze ${listings}`);
+}
+
 export async function insertSnapshot(db: Db, row: typeof snapshots.$inferInsert) {
   await db.insert(snapshots).values(row);
 }
