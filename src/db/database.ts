@@ -73,3 +73,14 @@ export function sqlArray(values: readonly (string | number | boolean | null)[], 
 export const textArray = (values: readonly string[]): SQL => sqlArray(values, 'text');
 
 export const intArray = (values: readonly number[]): SQL => sqlArray(values.map(Math.trunc), 'int');
+
+/**
+ * Deletes the rows of `keys` from a table keyed by list key, every row when `keys` is null: what a
+ * build re-derives per key (issue 16) it first removes for those keys, or for all on a full build.
+ */
+export async function deleteKeyed(db: Db, table: string, keys: readonly string[] | null): Promise<void> {
+  const name = sql.identifier(table);
+  await db.execute(
+    keys === null ? sql`delete from ${name}` : sql`delete from ${name} where list_key = any(${textArray(keys)})`,
+  );
+}

@@ -7,7 +7,7 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { ConfirmationCandidate } from '../../core/known.ts';
 import type { QueueCursor } from '../../schemas/confirmation-queue.ts';
-import { type Db, queryRows, sqlArray, textArray } from '../database.ts';
+import { type Db, deleteKeyed, queryRows, sqlArray, textArray } from '../database.ts';
 
 type CandidateRow = ConfirmationCandidate;
 
@@ -24,11 +24,7 @@ export async function replaceCandidates(
   rows: readonly CandidateRow[],
   among: readonly string[] | null,
 ): Promise<void> {
-  await db.execute(
-    among === null
-      ? sql`delete from confirmation_candidates`
-      : sql`delete from confirmation_candidates where list_key = any(${textArray(among)})`,
-  );
+  await deleteKeyed(db, 'confirmation_candidates', among);
   if (rows.length === 0) return;
   const column = (pick: (r: CandidateRow) => number, type = 'int') => sqlArray(rows.map(pick), type);
   const keys = textArray(rows.map((r) => r.listKey));

@@ -5,7 +5,7 @@
  */
 import { type SQL, sql } from 'drizzle-orm';
 import type { DomainState } from '../../core/domain-state.ts';
-import { type Db, queryRows, sqlArray, textArray } from '../database.ts';
+import { type Db, deleteKeyed, queryRows, sqlArray, textArray } from '../database.ts';
 import { candidateKeys, type DomainSearch, prefixSql, stateSql } from './domains.ts';
 
 export interface DomainFigures {
@@ -22,11 +22,7 @@ export async function replaceFigures(
   rows: readonly DomainFigures[],
   keys: readonly string[] | null,
 ): Promise<void> {
-  await db.execute(
-    keys === null
-      ? sql`delete from domain_figures`
-      : sql`delete from domain_figures where list_key = any(${textArray(keys)})`,
-  );
+  await deleteKeyed(db, 'domain_figures', keys);
   if (rows.length === 0) return;
   const column = (pick: (r: DomainFigures) => number, type = 'int') => sqlArray(rows.map(pick), type);
   await db.execute(sql`

@@ -7,7 +7,7 @@
 import { type SQL, sql } from 'drizzle-orm';
 import { ageRank } from '../../core/criteria.ts';
 import type { KeySummary } from '../../core/key-summary.ts';
-import { type Db, queryRows, sqlArray, textArray } from '../database.ts';
+import { type Db, deleteKeyed, queryRows, sqlArray, textArray } from '../database.ts';
 import { evidenceChanges, evidenceSummary } from '../schema.ts';
 import { type EvidenceRow, toEvidence } from './evidence.ts';
 
@@ -72,11 +72,7 @@ export async function keysChangedBy(db: Db, now: Date): Promise<string[]> {
 
 /** Replaces the summaries of `keys` (every summary when `keys` is null) with `rows`. */
 export async function writeSummaries(db: Db, rows: readonly KeySummary[], keys: readonly string[] | null) {
-  await db.execute(
-    keys === null
-      ? sql`delete from key_evidence`
-      : sql`delete from key_evidence where list_key = any(${textArray(keys)})`,
-  );
+  await deleteKeyed(db, 'key_evidence', keys);
   if (rows.length === 0) return;
   const column = (pick: (r: KeySummary) => string | number | boolean | null, type: string) =>
     sqlArray(rows.map(pick), type);

@@ -11,7 +11,7 @@
  */
 import { type SQL, sql } from 'drizzle-orm';
 import type { Criteria } from '../../core/criteria.ts';
-import { type Db, queryRows, textArray } from '../database.ts';
+import { type Db, deleteKeyed, queryRows, textArray } from '../database.ts';
 import { decidedSince } from './decisions.ts';
 import { itemQualifiesSql } from './evidence.ts';
 import { latestObservations } from './observations.ts';
@@ -193,11 +193,7 @@ export async function reviewQueuePage(
  * open listing when null) that no exclusion keeps off, replacing what was recorded for those keys.
  */
 export async function recordRecheckQueue(db: Db, criteria: Criteria, keys: readonly string[] | null): Promise<void> {
-  await db.execute(
-    keys === null
-      ? sql`delete from recheck_queue`
-      : sql`delete from recheck_queue where list_key = any(${textArray(keys)})`,
-  );
+  await deleteKeyed(db, 'recheck_queue', keys);
   await db.execute(sql`
     insert into recheck_queue (list_key, listed_since, confirmed_at, expires_at, confirmed_micros)
     with ${listingsQueue(criteria, keys === null ? undefined : textArray(keys))}
