@@ -71,8 +71,8 @@ const machine = () => ({
 
 const database = await openBenchDatabase();
 try {
-  // A block of its own, so the scaled run can end early and still drop its database.
-  run: {
+  // A function of its own, so the scaled run can end early and still drop its database.
+  await (async () => {
     const deps = await benchDeps(database);
     await seedOrganisations(deps.db);
     const kind = database.kind === 'pglite' ? 'pglite' : 'postgresql';
@@ -106,7 +106,7 @@ try {
         process.stdout.write(
           `${JSON.stringify({ database: kind, scale: values.scale, machine: machine(), build, freshness: fresh })}\n`,
         );
-      break run;
+      return;
     }
 
     log('ingest (reports per second through POST /v1/reports against a raw multi-row insert; target >= 0.5)');
@@ -196,7 +196,7 @@ try {
       zoneTransfer,
     };
     if (values.json) process.stdout.write(`${JSON.stringify(result)}\n`);
-  }
+  })();
 } finally {
   await database.drop();
 }

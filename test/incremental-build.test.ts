@@ -176,7 +176,10 @@ describe(`incremental builds on ${databaseName}`, () => {
       const total = steps.reduce((n, [weight]) => n + weight, 0);
       const step = () => {
         let at = r.int(total);
-        for (const [weight, run] of steps) if ((at -= weight) < 0) return run();
+        for (const [weight, run] of steps) {
+          at -= weight;
+          if (at < 0) return run();
+        }
         throw new Error('unreachable');
       };
 
