@@ -225,8 +225,17 @@ describe(`what an incremental build reads, on ${databaseName}`, () => {
       ctx.call('GET', '/v1/criteria', { token: a.analyst }),
     );
     await ok(ctx.call('PUT', '/v1/criteria', { token: a.admin, body: { ...active.definition, minSeverity: 5 } }));
-    expect(await build(ctx, a)).toMatchObject({ full: true });
+    const whole = await build(ctx, a);
+    expect(whole).toMatchObject({ full: true });
     expect(await build(ctx, a)).toMatchObject({ full: false, evaluated: 0 });
+    // The runs say it too, for analysts watching the builds.
+    const runs = await ok<{ items: { evaluated: number | null; full: boolean | null }[] }>(
+      ctx.call('GET', '/v1/builds?limit=2', { token: a.analyst }),
+    );
+    expect(runs.items).toEqual([
+      expect.objectContaining({ evaluated: 0, full: false }),
+      expect.objectContaining({ evaluated: whole.evaluated, full: true }),
+    ]);
   });
 
   it('names a summary that differs from a full recomputation, and a full build mends it', async () => {

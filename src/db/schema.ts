@@ -584,6 +584,10 @@ export const buildRuns = pgTable(
     version: integer('version'),
     added: integer('added').notNull().default(0),
     removed: integer('removed').notNull().default(0),
+    /** Keys the build aggregated and evaluated (issue 16); null for a failed run or one made before 0010. */
+    evaluated: integer('evaluated'),
+    /** Whether it recomputed every key; null as evaluated. */
+    full: boolean('full'),
     error: text('error'),
   },
   (t) => [check('build_runs_outcome', oneOf('outcome', buildOutcomes)), index('build_runs_started').on(t.startedAt)],

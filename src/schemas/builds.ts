@@ -45,6 +45,12 @@ export const buildRun = z.object({
   version: z.number().int().nullable(),
   added: z.number().int(),
   removed: z.number().int(),
+  evaluated: z
+    .number()
+    .int()
+    .nullable()
+    .openapi({ description: 'keys the build aggregated and evaluated; null for a failed run' }),
+  full: z.boolean().nullable().openapi({ description: 'whether it recomputed every key; null for a failed run' }),
   error: z.string().nullable(),
   timeToListing: timeToListing.nullable().openapi({ description: 'null unless the run made its version (changed)' }),
 });

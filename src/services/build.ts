@@ -132,6 +132,8 @@ export async function commitBuild(
       version: outcome.version,
       added: outcome.added,
       removed: outcome.removed,
+      evaluated: outcome.evaluated,
+      full: outcome.full,
     });
     if (outcome.changed)
       await recordAudit(tx, {

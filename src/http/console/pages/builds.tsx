@@ -56,6 +56,9 @@ export function registerBuilds(ui: Hono<ConsoleEnv>, kit: ConsoleKit): void {
                   <th scope="col" class="num">
                     Removed
                   </th>
+                  <th scope="col" class="num">
+                    Evaluated
+                  </th>
                 </tr>
               </thead>
               <tbody>
@@ -75,6 +78,10 @@ export function registerBuilds(ui: Hono<ConsoleEnv>, kit: ConsoleKit): void {
                     </td>
                     <td class="num">{count(run.added)}</td>
                     <td class="num">{count(run.removed)}</td>
+                    <td class="num">
+                      {run.evaluated === null ? '' : count(run.evaluated)}
+                      {run.full && <div class="hint">every key</div>}
+                    </td>
                   </tr>
                 ))}
               </tbody>
