@@ -84,6 +84,9 @@ export interface Evaluation {
 
 const DAY_MS = 86_400_000;
 
+/** The criteria's window in milliseconds: an assessment counts while observed online within it of now. */
+export const windowMs = (criteria: Criteria): number => criteria.onlineWithinDays * DAY_MS;
+
 const reportsText = (n: number) => (n === 1 ? '1 report' : `${n} reports`);
 
 /**
@@ -149,9 +152,7 @@ function criterionLines(evidence: Evidence, criteria: Criteria, now: Date): Crit
       observed: daysSinceOnline,
       // To the millisecond, as the aggregate counts assessments (evidence.ts: observed_online_at >= now - window);
       // whole days here would pass a key seen 90.5 days ago whose assessments no longer count.
-      pass:
-        evidence.latestOnlineAt !== null &&
-        now.getTime() - evidence.latestOnlineAt.getTime() <= criteria.onlineWithinDays * DAY_MS,
+      pass: evidence.latestOnlineAt !== null && now.getTime() - evidence.latestOnlineAt.getTime() <= windowMs(criteria),
     },
     {
       name: 'confirmingOrganisations',

@@ -5,7 +5,7 @@
  * when they are written, the clock only moves on), so a summary stays exact until a write
  * names its key or `changesAt` passes; the build re-aggregates exactly those keys.
  */
-import { type Criteria, type Evidence, evaluate } from './criteria.ts';
+import { type Criteria, type Evidence, evaluate, windowMs } from './criteria.ts';
 
 export interface KeySummary {
   evidence: Evidence;
@@ -14,8 +14,6 @@ export interface KeySummary {
   /** The first moment after which the aggregate may differ without any write; null: never. */
   changesAt: Date | null;
 }
-
-const DAY_MS = 86_400_000;
 
 /**
  * `earliestCountingAt`: the oldest `observed_online_at` among the assessments that count now. It
@@ -30,7 +28,7 @@ export function summarise(
   now: Date,
 ): KeySummary {
   const anchor = earliestCountingAt ?? evidence.latestOnlineAt;
-  const until = anchor === null ? null : new Date(anchor.getTime() + criteria.onlineWithinDays * DAY_MS);
+  const until = anchor === null ? null : new Date(anchor.getTime() + windowMs(criteria));
   return {
     evidence,
     included: evaluate(evidence, criteria, now).included,

@@ -153,7 +153,7 @@ export async function commitBuild(
 }
 
 interface Scope {
-  /** Take the names of changed keys (a build), or only read them (a preview, a check's rehearsal). */
+  /** Take the names of changed keys (a build, or a check's rehearsal, rolled back), or only read them (a preview). */
   take: boolean;
   /** Re-aggregate every key (`worstof build --full`). */
   full: boolean;

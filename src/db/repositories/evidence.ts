@@ -6,7 +6,7 @@
  */
 import { type SQL, sql } from 'drizzle-orm';
 import type { Criteria, Evidence } from '../../core/criteria.ts';
-import { ageRank } from '../../core/criteria.ts';
+import { ageRank, windowMs } from '../../core/criteria.ts';
 import { type KeySummary, summarise } from '../../core/key-summary.ts';
 import { apparentAges } from '../../core/vocabulary.ts';
 import { type Db, queryRows } from '../database.ts';
@@ -49,7 +49,7 @@ export function itemQualifiesSql(criteria: Criteria): SQL {
  * domain page marks each assessment with the same expression.
  */
 export function assessmentCountsSql(criteria: Criteria, now: Date): SQL {
-  const since = new Date(now.getTime() - criteria.onlineWithinDays * 86_400_000).toISOString();
+  const since = new Date(now.getTime() - windowMs(criteria)).toISOString();
   return sql`(${itemQualifiesSql(criteria)} and a.observed_online_at >= ${since}::timestamptz)`;
 }
 

@@ -4,7 +4,7 @@
  * summary was made (evidence_summary). The build's reads here are each one index range or
  * one probe per key, so an incremental build's cost follows the keys it re-aggregates.
  */
-import { type SQL, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { ageRank } from '../../core/criteria.ts';
 import type { KeySummary } from '../../core/key-summary.ts';
 import { type Db, deleteKeyed, queryRows, sqlArray, textArray } from '../database.ts';
@@ -102,12 +102,9 @@ interface SummaryRow extends Omit<EvidenceRow, 'earliest_counting_at'> {
   changes_at: Date | string | null;
 }
 
-/** The summaries of `keys`, or all of them, keys bytewise. */
-export async function readSummaries(db: Db, keys?: SQL): Promise<KeySummary[]> {
-  const rows = await queryRows<SummaryRow>(
-    db,
-    sql`select * from key_evidence ${keys ? sql`where list_key = any(${keys})` : sql``} order by list_key collate "C"`,
-  );
+/** Every summary, keys bytewise. */
+export async function readSummaries(db: Db): Promise<KeySummary[]> {
+  const rows = await queryRows<SummaryRow>(db, sql`select * from key_evidence order by list_key collate "C"`);
   return rows.map((row) => ({
     evidence: toEvidence(row),
     included: row.included,
